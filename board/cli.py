@@ -1,0 +1,255 @@
+"""The `board` command: open the board, build the demo, create and migrate databases.
+
+Every failure a user can cause ends as one line on stderr and a non-zero exit (2 for bad input),
+never a traceback: `main()` is the only place that catches broadly, and it says so in one line.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from board import __version__
+from board.errors import BoardError
+from board.i18n import normalise_language, set_language, t
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_DB = Path("data") / "board.db"
+DEMO_DB = Path("data") / "demo.db"
+THEMES = ("default", "contrast", "light")
+
+
+class DateType(click.ParamType[date]):
+    """YYYY-MM-DD, refused in one line otherwise."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(t("err.bad_date", value=value), param, ctx)
+
+
+class LanguageType(click.ParamType[str]):
+    name = "LANG"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        lang = normalise_language(str(value))
+        if lang is None:
+            self.fail(t("err.bad_lang", value=value), param, ctx)
+        return lang
+
+
+class ThemeType(click.ParamType[str]):
+    name = "THEME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if value not in THEMES:
+            self.fail(t("err.bad_theme", value=value, choices=", ".join(THEMES)), param, ctx)
+        return str(value)
+
+
+class CountType(click.ParamType[int]):
+    """A whole number with a floor, refused in one line otherwise."""
+
+    name = "N"
+
+    def __init__(self, minimum: int) -> None:
+        self.minimum = minimum
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = self.minimum - 1
+        if number < self.minimum:
+            option = param.opts[0] if param is not None and param.opts else "N"
+            self.fail(
+                t("err.bad_number", option=option, minimum=self.minimum, value=value), param, ctx
+            )
+        return number
+
+
+@dataclass(frozen=True)
+class DisplayOptions:
+    """How the board is shown: everything `board` takes besides the database."""
+
+    today: date | None = None
+    theme: str = "default"
+    present: int | None = None
+    poll: bool = False
+    log: Path | None = None
+
+
+def db_option(default: Path) -> Callable[[F], F]:
+    return click.option(
+        "--db",
+        "db",
+        type=click.Path(path_type=Path, dir_okay=False),
+        envvar="BOARD_DB",
+        default=default,
+        show_default=True,
+        help="SQLite file ($BOARD_DB).",
+    )
+
+
+today_option: Callable[[F], F] = click.option(
+    "--today", type=DateType(), help="Pin today's date (YYYY-MM-DD)."
+)
+
+
+def open_board(db: Path, options: DisplayOptions) -> int:
+    """Check the file, then run the board on it; returns the exit code."""
+    from board.store.schema import check_file
+
+    check_file(db)
+    from board.ui.app import run_board
+
+    return run_board(db, options)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@db_option(DEFAULT_DB)
+@today_option
+@click.option("--lang", type=LanguageType(), envvar="BOARD_LANG", help="zh-CN (default) or en.")
+@click.option("--theme", type=ThemeType(), default="default", help="default, contrast or light.")
+@click.option(
+    "--present",
+    type=CountType(3),
+    is_flag=False,
+    flag_value=15,
+    default=None,
+    help="Start the slideshow, N seconds a page (default 15).",
+)
+@click.option("--poll", is_flag=True, help="Poll the file (network shares) instead of inotify.")
+@click.option("--log", type=click.Path(path_type=Path, dir_okay=False), help="Write a log file.")
+@click.version_option(__version__, "--version", prog_name="board")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    db: Path,
+    today: date | None,
+    lang: str | None,
+    theme: str,
+    present: int | None,
+    poll: bool,
+    log: Path | None,
+) -> None:
+    """调度看板 board: a live terminal board for project dispatch meetings."""
+    if lang:
+        set_language(lang)
+    options = DisplayOptions(today=today, theme=theme, present=present, poll=poll, log=log)
+    ctx.obj = options
+    if ctx.invoked_subcommand is None:
+        ctx.exit(open_board(db, options))
+
+
+@cli.command()
+@db_option(DEFAULT_DB)
+def init(db: Path) -> None:
+    """Create an empty database with board's schema."""
+    from board.store.schema import create_database
+
+    create_database(db, {"zone_name": "", "season_end": "", "year_end": ""})
+    click.echo(t("cli.created", path=db))
+
+
+@cli.command()
+@db_option(DEMO_DB)
+@click.option("--no-open", is_flag=True, help="Build the file only; do not open the board.")
+@click.option("--projects", type=CountType(0), default=0, help="Add N synthetic projects.")
+@today_option
+@click.pass_obj
+def demo(
+    options: DisplayOptions, db: Path, no_open: bool, projects: int, today: date | None
+) -> None:
+    """Build the demo zone of the speech (and open it)."""
+    from board.store.demo import build_demo
+
+    day = today or options.today or date.today()
+    if db == DEMO_DB:
+        db.parent.mkdir(exist_ok=True)
+    counts = build_demo(db, day, extra_projects=projects)
+    click.echo(
+        t(
+            "cli.demo_built",
+            path=db,
+            departments=counts["departments"],
+            projects=counts["projects"],
+            pledges=counts["pledges"],
+            blockers=counts["blockers"],
+        )
+    )
+    if not no_open:
+        opened = DisplayOptions(
+            today=day if today or options.today else None,
+            theme=options.theme,
+            present=options.present,
+            poll=options.poll,
+            log=options.log,
+        )
+        click.get_current_context().exit(open_board(db, opened))
+
+
+@cli.command()
+@db_option(DEFAULT_DB)
+def migrate(db: Path) -> None:
+    """Upgrade an older database to this board's schema."""
+    from board.store.schema import migrate as run_migrations
+
+    old, new = run_migrations(db)
+    if old == new:
+        click.echo(t("cli.up_to_date", path=db, version=new))
+    else:
+        click.echo(t("cli.migrated", path=db, old=old, new=new))
+
+
+def early_language(argv: list[str]) -> None:
+    """Honour --lang / $BOARD_LANG before parsing, so parse errors come in that language too."""
+    wanted = os.environ.get("BOARD_LANG")
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            wanted = argv[i + 1]
+        elif arg.startswith("--lang="):
+            wanted = arg.split("=", 1)[1]
+    if wanted and normalise_language(wanted):
+        set_language(wanted)
+
+
+def fail(message: str, code: int) -> None:
+    click.echo(t("err.prefix") + message, err=True)
+    sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `board` console script."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    early_language(args)
+    try:
+        code = cli.main(args=args, prog_name="board", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.exceptions.Abort:
+        code = 130
+    except click.ClickException as exc:
+        fail(t("err.usage", detail=exc.format_message()), 2)
+        return
+    except BoardError as exc:
+        fail(exc.message, exc.exit_code)
+        return
+    except KeyboardInterrupt:
+        code = 130
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        fail(t("err.internal", detail=f"{type(exc).__name__}: {exc}"), 1)
+        return
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,1 @@
+"""The domain: snapshot dataclasses, status rules and diffs. No I/O, no Textual."""

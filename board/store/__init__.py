@@ -1,0 +1,1 @@
+"""The store: everything that touches the SQLite file. Imports SQLAlchemy, never Textual."""

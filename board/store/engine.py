@@ -1,0 +1,91 @@
+"""SQLAlchemy engines for the shared file, and turning SQLite failures into one-line errors.
+
+Two flavours: a read-only engine (`mode=ro`: the display writes nothing) and a writer engine
+(busy timeout, foreign keys on, `BEGIN IMMEDIATE` so two writers queue instead of deadlocking).
+Both take SQLite's transaction control away from the pysqlite driver, so a read transaction
+starts exactly when we begin one and ends when we leave it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
+
+from board.errors import BoardError
+from board.i18n import t
+
+BUSY_TIMEOUT_MS = 5000
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def sqlite_url(path: Path, *, read_only: bool) -> str:
+    """A pysqlite URI URL for `path`; read-only ones cannot write even by mistake."""
+    uri = "file:" + quote(str(path.resolve()))
+    params = "mode=ro&uri=true" if read_only else "uri=true"
+    return f"sqlite+pysqlite:///{uri}?{params}"
+
+
+def make_engine(path: Path, *, read_only: bool, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
+    """An engine on `path` whose connections may move between worker threads."""
+    engine = create_engine(
+        sqlite_url(path, read_only=read_only),
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+        poolclass=NullPool,
+    )
+    begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        if not read_only:
+            cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql(begin)
+
+    return engine
+
+
+def checkpoint(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+    """Fold the WAL back into the main file and truncate it (outside any transaction)."""
+    raw = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, isolation_level=None)
+    try:
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()
+
+
+def looks_like_sqlite(path: Path) -> bool:
+    """True when the file starts with SQLite's header (an empty file counts: SQLite accepts it)."""
+    with path.open("rb") as handle:
+        head = handle.read(len(SQLITE_HEADER))
+    return head == SQLITE_HEADER or head == b""
+
+
+def explain(exc: BaseException, path: Path) -> BoardError:
+    """Turn a driver exception into the one line a user reads, with a kind the UI can show."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    text = str(orig).lower()
+    if "locked" in text or "busy" in text:
+        return BoardError(t("err.locked", path=path), kind="locked")
+    if "malformed" in text or "not a database" in text or "disk image" in text:
+        return BoardError(t("err.corrupt", path=path), kind="corrupt")
+    if "unable to open" in text or "no such file" in text:
+        return BoardError(t("err.missing", path=path), kind="missing")
+    if "no such table" in text or "no such column" in text:
+        return BoardError(t("err.not_board", path=path), kind="not_board")
+    if "readonly" in text or "read-only" in text or "permission" in text:
+        return BoardError(t("err.readonly", path=path), kind="readonly")
+    if isinstance(orig, sqlite3.Error):
+        return BoardError(t("err.sqlite", path=path, detail=str(orig)), kind="sqlite")
+    return BoardError(t("err.io", path=path, detail=str(orig)), kind="io")

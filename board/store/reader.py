@@ -1,0 +1,304 @@
+"""Read the whole board into a `Snapshot` with SQLAlchemy Core (rows, not ORM entities).
+
+Core rows load several times faster than ORM objects, and a snapshot is read-only anyway.
+Values are checked against the contract here, once: a bad date or code becomes `None` plus a
+note in the row's `problems`, never an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Row, select
+
+from board.domain import snapshot as s
+from board.store import models as m
+
+RECENT_CHANGES = 300
+T = TypeVar("T")
+
+
+@lru_cache(maxsize=4096)
+def parse_date(raw: str) -> date | None:
+    """An ISO date from the file, or None when it is not one."""
+    try:
+        return date.fromisoformat(raw.strip()[:10])
+    except (ValueError, AttributeError):
+        return None
+
+
+class RowReader:
+    """Reads typed fields from one row, collecting the names of fields that were bad."""
+
+    __slots__ = ("problems", "row")
+
+    def __init__(self, row: Row[Any]) -> None:
+        self.row = row
+        self.problems: list[str] = []
+
+    def text(self, name: str, default: str = "") -> str:
+        value = self.row._mapping[name]
+        if value is None:
+            return default
+        return value if isinstance(value, str) else str(value)
+
+    def opt_text(self, name: str) -> str | None:
+        value = self.row._mapping[name]
+        if value is None:
+            return None
+        return value if isinstance(value, str) else str(value)
+
+    def date(self, name: str) -> date | None:
+        value = self.row._mapping[name]
+        if value is None or value == "":
+            return None
+        parsed = parse_date(value) if isinstance(value, str) else None
+        if parsed is None:
+            self.problems.append(name)
+        return parsed
+
+    def integer(
+        self, name: str, default: int = 0, lo: int | None = None, hi: int | None = None
+    ) -> int:
+        value = self.row._mapping[name]
+        if value is None:
+            return default
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            self.problems.append(name)
+            return default
+        if (lo is not None and number < lo) or (hi is not None and number > hi):
+            self.problems.append(name)
+            return max(
+                lo if lo is not None else number, min(hi if hi is not None else number, number)
+            )
+        return number
+
+    def opt_int(self, name: str) -> int | None:
+        value = self.row._mapping[name]
+        if value is None:
+            return None
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            self.problems.append(name)
+            return None
+
+    def number(self, name: str) -> float | None:
+        value = self.row._mapping[name]
+        if value is None or value == "":
+            return None
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            self.problems.append(name)
+            return None
+
+    def code(self, name: str, allowed: tuple[str, ...], default: str) -> str:
+        value = self.row._mapping[name]
+        if value in allowed:
+            return str(value)
+        self.problems.append(name)
+        return default
+
+
+def read_departments(row: Row[Any]) -> s.Department:
+    r = RowReader(row)
+    return s.Department(
+        id=row.id,
+        name=r.text("name"),
+        short_name=r.opt_text("short_name"),
+        kind=r.text("kind", "bureau"),
+        sort_order=r.integer("sort_order"),
+        version=r.integer("version", 1),
+        problems=tuple(r.problems),
+    )
+
+
+def read_project(row: Row[Any]) -> s.Project:
+    r = RowReader(row)
+    return s.Project(
+        id=row.id,
+        code=r.text("code"),
+        name=r.text("name"),
+        category=r.code(
+            "category", ("investment", "upgrade", "incubation", "infrastructure"), "investment"
+        ),
+        stage=r.code("stage", s.STAGE_ORDER, "signed"),
+        progress=r.integer("progress", 0, 0, 100),
+        progress_note=r.opt_text("progress_note"),
+        lead_department_id=r.opt_int("lead_department_id"),
+        responsible=r.opt_text("responsible"),
+        leader=r.opt_text("leader"),
+        owner=r.opt_text("owner"),
+        location=r.opt_text("location"),
+        total_investment=r.number("total_investment"),
+        year_plan_investment=r.number("year_plan_investment"),
+        year_done_investment=r.number("year_done_investment"),
+        signed_on=r.date("signed_on"),
+        landed_on=r.date("landed_on"),
+        started_on=r.date("started_on"),
+        completed_on=r.date("completed_on"),
+        producing_on=r.date("producing_on"),
+        planned_start_on=r.date("planned_start_on"),
+        planned_complete_on=r.date("planned_complete_on"),
+        updated_at=r.opt_text("updated_at"),
+        version=r.integer("version", 1),
+        problems=tuple(r.problems),
+    )
+
+
+def read_pledge(row: Row[Any]) -> s.Pledge:
+    r = RowReader(row)
+    return s.Pledge(
+        id=row.id,
+        department_id=r.integer("department_id"),
+        project_id=r.opt_int("project_id"),
+        meeting_id=r.opt_int("meeting_id"),
+        content=r.text("content"),
+        due_on=r.date("due_on"),
+        status=r.code("status", ("open", "in_progress", "done", "dropped"), "open"),
+        done_on=r.date("done_on"),
+        note=r.opt_text("note"),
+        updated_at=r.opt_text("updated_at"),
+        version=r.integer("version", 1),
+        problems=tuple(r.problems),
+    )
+
+
+def read_blocker(row: Row[Any]) -> s.Blocker:
+    r = RowReader(row)
+    return s.Blocker(
+        id=row.id,
+        project_id=r.opt_int("project_id"),
+        department_id=r.opt_int("department_id"),
+        category=r.code(
+            "category", ("land", "funds", "permits", "utilities", "stability", "other"), "other"
+        ),
+        description=r.text("description"),
+        opened_on=r.date("opened_on"),
+        due_on=r.date("due_on"),
+        resolved_on=r.date("resolved_on"),
+        version=r.integer("version", 1),
+        problems=tuple(r.problems),
+    )
+
+
+def read_meeting(row: Row[Any]) -> s.Meeting:
+    r = RowReader(row)
+    return s.Meeting(id=row.id, held_on=r.date("held_on"), title=r.text("title"))
+
+
+def read_change(row: Row[Any]) -> s.ChangeEntry:
+    r = RowReader(row)
+    return s.ChangeEntry(
+        id=row.id,
+        at=r.text("at"),
+        table_name=r.text("table_name"),
+        row_id=r.integer("row_id"),
+        action=r.text("action"),
+        column_name=r.opt_text("column_name"),
+        old_value=r.opt_text("old_value"),
+        new_value=r.opt_text("new_value"),
+    )
+
+
+def read_all(
+    conn: Connection, table: Any, reader: Callable[[Row[Any]], T], *order: Any
+) -> tuple[T, ...]:
+    return tuple(reader(row) for row in conn.execute(select(table).order_by(*order)))
+
+
+def read_meta(conn: Connection) -> s.Meta:
+    """Zone name, countdown dates and schema version from `board_meta`."""
+    meta = m.BoardMeta.__table__
+    values = {k: v for k, v in conn.execute(select(meta.c.key, meta.c.value))}
+
+    def as_date(key: str) -> date | None:
+        raw = values.get(key)
+        return parse_date(raw) if isinstance(raw, str) else None
+
+    try:
+        version = int(values.get("schema_version") or 0)
+    except ValueError:
+        version = 0
+    return s.Meta(
+        zone_name=str(values.get("zone_name") or ""),
+        season_end=as_date("season_end"),
+        year_end=as_date("year_end"),
+        schema_version=version,
+    )
+
+
+def read_current_sprint(conn: Connection) -> tuple[s.Sprint | None, dict[int, s.SprintGoal]]:
+    """The sprint that ends last (the one in force) and its goals by project id."""
+    sprints = m.Sprint.__table__
+    row = conn.execute(
+        select(sprints).order_by(sprints.c.ends_on.desc(), sprints.c.id.desc())
+    ).first()
+    if row is None:
+        return None, {}
+    r = RowReader(row)
+    starts, ends = r.date("starts_on"), r.date("ends_on")
+    if starts is None or ends is None:
+        return None, {}
+    sprint = s.Sprint(id=row.id, name=r.text("name"), starts_on=starts, ends_on=ends)
+    goals_t = m.SprintGoal.__table__
+    goals: dict[int, s.SprintGoal] = {}
+    for g in conn.execute(select(goals_t).where(goals_t.c.sprint_id == sprint.id)):
+        gr = RowReader(g)
+        target_stage = g.target_stage if g.target_stage in s.STAGE_ORDER else None
+        goals[gr.integer("project_id")] = s.SprintGoal(
+            sprint_id=sprint.id,
+            project_id=gr.integer("project_id"),
+            target_stage=target_stage,
+            target_progress=gr.opt_int("target_progress"),
+            target_investment=gr.number("target_investment"),
+            baseline_progress=gr.integer("baseline_progress", 0, 0, 100),
+            target_note=gr.opt_text("target_note"),
+        )
+    return sprint, goals
+
+
+def load_snapshot(conn: Connection, data_version: int = 0) -> s.Snapshot:
+    """Read every table the board shows; call inside one read transaction."""
+    sprint, goals = read_current_sprint(conn)
+    log = m.ChangeLog.__table__
+    changes = tuple(
+        reversed(
+            [
+                read_change(row)
+                for row in conn.execute(select(log).order_by(log.c.id.desc()).limit(RECENT_CHANGES))
+            ]
+        )
+    )
+    return s.Snapshot(
+        meta=read_meta(conn),
+        departments=read_all(
+            conn,
+            m.Department.__table__,
+            read_departments,
+            m.Department.__table__.c.sort_order,
+            m.Department.__table__.c.id,
+        ),
+        projects=read_all(conn, m.Project.__table__, read_project, m.Project.__table__.c.id),
+        pledges=read_all(conn, m.Pledge.__table__, read_pledge, m.Pledge.__table__.c.id),
+        blockers=read_all(conn, m.Blocker.__table__, read_blocker, m.Blocker.__table__.c.id),
+        meetings=read_all(
+            conn,
+            m.Meeting.__table__,
+            read_meeting,
+            m.Meeting.__table__.c.held_on,
+            m.Meeting.__table__.c.id,
+        ),
+        sprint=sprint,
+        goals=MappingProxyType(goals),
+        changes=changes,
+        data_version=data_version,
+        last_change_id=changes[-1].id if changes else 0,
+    )

@@ -1,0 +1,139 @@
+"""Creating, checking and migrating the shared file.
+
+`check_file` is what every command runs first: it turns a missing, foreign, corrupt, older or
+newer file into one clear `BoardError` before anything else touches it.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Mapping
+from pathlib import Path
+
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
+
+from board.errors import BoardError
+from board.i18n import t
+from board.store.engine import explain, looks_like_sqlite, make_engine
+from board.store.migrations import SCHEMA_VERSION, STEPS
+from board.store.models import Base
+from board.store.triggers import all_triggers
+
+
+def install_schema(conn: Connection, meta: Mapping[str, str]) -> None:
+    """Create every table, index and trigger of the current version, and the meta rows."""
+    Base.metadata.create_all(conn)
+    for _name, sql in all_triggers():
+        conn.exec_driver_sql(sql)
+    rows = {"schema_version": str(SCHEMA_VERSION), **meta}
+    conn.execute(
+        text("INSERT OR REPLACE INTO board_meta (key, value) VALUES (:key, :value)"),
+        [{"key": k, "value": v} for k, v in rows.items()],
+    )
+
+
+def ensure_writable_dir(path: Path) -> None:
+    """Refuse early, in one line, when the file cannot be created where asked."""
+    parent = path.resolve().parent
+    if not parent.is_dir():
+        raise BoardError(t("err.no_dir", path=parent), kind="readonly")
+    if not os.access(parent, os.W_OK):
+        raise BoardError(t("err.unwritable", path=parent), kind="readonly")
+
+
+def set_wal(path: Path) -> None:
+    """New databases use WAL: readers never block the writer and vice versa."""
+    with sqlite3.connect(path) as raw:
+        raw.execute("PRAGMA journal_mode = WAL")
+    raw.close()
+
+
+def create_database(path: Path, meta: Mapping[str, str]) -> None:
+    """Create a new, empty board database at `path` (which must not hold a database yet)."""
+    ensure_writable_dir(path)
+    if path.exists() and path.stat().st_size > 0:
+        raise BoardError(t("err.exists", path=path), kind="exists")
+    try:
+        set_wal(path)
+        engine = make_engine(path, read_only=False)
+        with engine.begin() as conn:
+            install_schema(conn, meta)
+        engine.dispose()
+    except (sqlite3.Error, DBAPIError, OSError) as exc:
+        raise explain(exc, path) from exc
+
+
+def read_schema_version(conn: Connection, path: Path) -> int:
+    """The file's schema_version; a file without board's tables is refused."""
+    has_meta = conn.execute(
+        text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'board_meta'")
+    ).scalar_one()
+    if not has_meta:
+        raise BoardError(t("err.not_board", path=path), kind="not_board")
+    raw = conn.execute(
+        text("SELECT value FROM board_meta WHERE key = 'schema_version'")
+    ).scalar_one_or_none()
+    try:
+        return int(raw) if raw is not None else 0
+    except ValueError as exc:
+        raise BoardError(t("err.not_board", path=path), kind="not_board") from exc
+
+
+def check_version(version: int, path: Path) -> None:
+    """Refuse a newer file (we cannot read it) and an older one (it needs `board migrate`)."""
+    if version > SCHEMA_VERSION:
+        raise BoardError(
+            t("err.newer", path=path, version=version, known=SCHEMA_VERSION), kind="newer"
+        )
+    if version < SCHEMA_VERSION:
+        raise BoardError(
+            t("err.older", path=path, version=version, known=SCHEMA_VERSION), kind="older"
+        )
+
+
+def check_file(path: Path, *, allow_older: bool = False) -> int:
+    """Check `path` is a board database this version can use; return its schema version."""
+    if not path.exists():
+        raise BoardError(t("err.missing", path=path), kind="missing")
+    if path.is_dir():
+        raise BoardError(t("err.not_sqlite", path=path), kind="not_sqlite")
+    try:
+        if not looks_like_sqlite(path):
+            raise BoardError(t("err.not_sqlite", path=path), kind="not_sqlite")
+    except OSError as exc:
+        raise explain(exc, path) from exc
+    engine = make_engine(path, read_only=True)
+    try:
+        with engine.connect() as conn:
+            version = read_schema_version(conn, path)
+            conn.execute(text("SELECT count(*) FROM projects")).scalar_one()
+    except DBAPIError as exc:
+        raise explain(exc, path) from exc
+    finally:
+        engine.dispose()
+    if not (allow_older and version < SCHEMA_VERSION):
+        check_version(version, path)
+    return version
+
+
+def migrate(path: Path) -> tuple[int, int]:
+    """Upgrade `path` to the current schema, one numbered step per transaction."""
+    start = check_file(path, allow_older=True)
+    engine = make_engine(path, read_only=False)
+    try:
+        version = start
+        while version < SCHEMA_VERSION:
+            with engine.begin() as conn:
+                STEPS[version + 1](conn)
+                version += 1
+                conn.execute(
+                    text("UPDATE board_meta SET value = :v WHERE key = 'schema_version'"),
+                    {"v": str(version)},
+                )
+    except DBAPIError as exc:
+        raise explain(exc, path) from exc
+    finally:
+        engine.dispose()
+    return start, version

@@ -1,0 +1,100 @@
+"""The display's view of the file: one dedicated read-only connection that says what changed.
+
+`SnapshotSource.poll()` is the whole refresh protocol of DESIGN.md "Live refresh, precisely":
+check the file is still the same file (a replaced file has a new inode and needs a new
+connection), ask `PRAGMA data_version` on the one long-lived connection (it moves when any
+other connection commits), and only then read a new snapshot, in one short read transaction so
+the display never holds a checkpoint back. It is called from worker threads, one at a time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
+
+from board.domain.snapshot import Snapshot
+from board.errors import BoardError
+from board.i18n import t
+from board.store.engine import explain, looks_like_sqlite, make_engine
+from board.store.reader import load_snapshot
+from board.store.schema import check_version, read_schema_version
+
+
+class SnapshotSource:
+    """Loads snapshots of one database file, only when it has changed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._engine: Engine | None = None
+        self._conn: Connection | None = None
+        self._identity: tuple[int, int] | None = None
+        self._fingerprint: tuple[int, int] | None = None
+        self._data_version: int | None = None
+
+    def poll(self, *, force: bool = False) -> Snapshot | None:
+        """A new snapshot if the file changed since the last one (or `force`), else None.
+
+        Raises `BoardError` (with a `kind`) when the file cannot be read right now; the next
+        call starts afresh, so the caller just keeps its last snapshot and tries again later.
+        """
+        with self._lock:
+            try:
+                return self._poll(force)
+            except BoardError:
+                self._close()
+                raise
+            except (DBAPIError, OSError) as exc:
+                self._close()
+                raise explain(exc, self.path) from exc
+
+    def _poll(self, force: bool) -> Snapshot | None:
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError as exc:
+            raise BoardError(t("err.missing", path=self.path), kind="missing") from exc
+        identity = (stat.st_dev, stat.st_ino)
+        fingerprint = (stat.st_mtime_ns, stat.st_size)
+        if identity != self._identity or self._conn is None:
+            self._close()
+            if not looks_like_sqlite(self.path):
+                raise BoardError(t("err.not_sqlite", path=self.path), kind="corrupt")
+            self._engine = make_engine(self.path, read_only=True)
+            self._conn = self._engine.connect()
+            self._identity = identity
+            force = True
+        # The main file changing without data_version moving means someone copied over it.
+        if fingerprint != self._fingerprint:
+            force = True
+        conn = self._conn
+        assert conn is not None
+        with conn.begin():
+            data_version = int(conn.execute(text("PRAGMA data_version")).scalar_one())
+            if not force and data_version == self._data_version:
+                return None
+            check_version(read_schema_version(conn, self.path), self.path)
+            snapshot = load_snapshot(conn, data_version)
+        self._data_version = data_version
+        self._fingerprint = fingerprint
+        return snapshot
+
+    def _close(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(DBAPIError):
+                self._conn.close()
+        if self._engine is not None:
+            self._engine.dispose()
+        self._conn = None
+        self._engine = None
+        self._identity = None
+        self._data_version = None
+
+    def close(self) -> None:
+        """Release the connection (the app calls this on exit)."""
+        with self._lock:
+            self._close()

@@ -1,0 +1,1 @@
+"""The Textual app: screens, widgets and styles. Reads snapshots, never the database."""
