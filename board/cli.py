@@ -156,10 +156,12 @@ def cli(
 
 @cli.command()
 @db_option(DEFAULT_DB)
-def init(db: Path) -> None:
-    """Create an empty database with board's schema."""
+@click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False))
+def init(db: Path, path: Path | None) -> None:
+    """Create an empty database with board's schema (at PATH, or --db)."""
     from board.store.schema import create_database
 
+    db = path or db  # `board init FILE`, as the "database not found" message suggests
     create_database(db, {"zone_name": "", "season_end": "", "year_end": ""})
     click.echo(t("cli.created", path=db))
 

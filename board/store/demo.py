@@ -348,7 +348,12 @@ def build_demo(
         "year_end": day(zone["year_end_in"]) or "",
     }
     ensure_writable_dir(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".building", dir=path.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".building", dir=path.parent
+        )
+    except OSError as exc:  # e.g. /proc: a folder that exists but takes no new files
+        raise BoardError(t("err.readonly", path=path), kind="readonly") from exc
     os.close(fd)
     tmp = Path(tmp_name)
     umask = os.umask(0)

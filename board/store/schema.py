@@ -62,7 +62,10 @@ def create_database(path: Path, meta: Mapping[str, str]) -> None:
             install_schema(conn, meta)
         engine.dispose()
     except (sqlite3.Error, DBAPIError, OSError) as exc:
-        raise explain(exc, path) from exc
+        error = explain(exc, path)
+        if error.kind == "missing":  # "unable to open" while creating: we may not write here
+            error = BoardError(t("err.readonly", path=path), kind="readonly")
+        raise error from exc
 
 
 def read_schema_version(conn: Connection, path: Path) -> int:

@@ -1,11 +1,549 @@
-"""Placeholder until the live board lands."""
+"""The board's Textual app: state, keys, live refresh, and handing boards to the screens.
+
+Data flows one way: the watcher says "maybe changed" → a worker thread asks the store for a new
+snapshot and computes its lights → the UI thread applies it to every panel in one batch. The UI
+thread never waits on the file; a failed read keeps the last good board on screen with a banner.
+"""
 
 from __future__ import annotations
 
+import os
+import time
+import tomllib
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+from textual.theme import Theme
+
+from board.domain.diff import diff_snapshots
+from board.errors import BoardError
+from board.i18n import t
+from board.store.source import SnapshotSource
+from board.ui.commands import JumpProvider
+from board.ui.model import (
+    DEPARTMENT_ORDERS,
+    LIGHT_FILTERS,
+    PROJECT_SORTS,
+    Board,
+    ViewState,
+    ranking,
+    select_blockers,
+    select_departments,
+    select_projects,
+)
+from board.ui.screens.detail import DepartmentScreen, DetailScreen, ProjectScreen
+from board.ui.screens.modals import DepartmentPicker, HelpScreen, RedProjectsScreen
+from board.ui.screens.overview import PANEL_TITLES, OverviewScreen
+from board.ui.slideshow import Slideshow
+from board.ui.widgets.bars import PresenterBar
+from board.ui.widgets.blockers import BlockerList
+from board.ui.widgets.departments import DepartmentCards
+from board.ui.widgets.header import BoardHeader, Freshness, KpiStrip
+from board.ui.widgets.projects import ProjectsTable
+from board.ui.widgets.ranking import RankingTable
+from board.watch import DatabaseWatcher
+
+if TYPE_CHECKING:
+    from board.cli import DisplayOptions
+
+HIGHLIGHT_SECONDS = 3.0
+SAFETY_POLL_SECONDS = 3.0
+THEMES = {
+    "default": Theme(
+        name="board-dark",
+        primary="#5f87af",
+        accent="#ffaf00",
+        background="#121212",
+        surface="#1c1c1c",
+        panel="#262626",
+        foreground="#e4e4e4",
+        dark=True,
+    ),
+    "contrast": Theme(
+        name="board-contrast",
+        primary="#ffffff",
+        accent="#ffff00",
+        background="#000000",
+        surface="#000000",
+        panel="#303030",
+        foreground="#ffffff",
+        dark=True,
+    ),
+    "light": Theme(
+        name="board-light",
+        primary="#005f87",
+        accent="#af5f00",
+        background="#fafafa",
+        surface="#ffffff",
+        panel="#e4e4e4",
+        foreground="#1c1c1c",
+        dark=False,
+    ),
+}
 
 
-def run_board(db: Path, options: Any) -> int:
-    print("board: the live board is not built yet")
-    return 0
+def keymap_path() -> Path:
+    """Where a keymap override lives: $BOARD_KEYMAP, else ~/.config/board/keymap.toml."""
+    env = os.environ.get("BOARD_KEYMAP")
+    if env:
+        return Path(env)
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "board" / "keymap.toml"
+
+
+class DataMaybeChanged(Message):
+    """The watcher saw the file move; many of these in a burst collapse into one."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, DataMaybeChanged)
+
+
+class BoardLoaded(Message):
+    """A worker finished a check: a new board, or None when nothing changed."""
+
+    def __init__(self, board: Board | None) -> None:
+        super().__init__()
+        self.board = board
+
+
+class LoadFailed(Message):
+    """A worker could not read the file; the board keeps what it shows."""
+
+    def __init__(self, error: BoardError) -> None:
+        super().__init__()
+        self.error = error
+
+
+class BoardApp(App[int]):
+    """调度看板."""
+
+    CSS_PATH = "board.tcss"
+    TITLE = "board"
+    COMMANDS = App.COMMANDS | {JumpProvider}
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar = [
+        Binding("q", "quit", "key.quit", id="board.quit"),
+        Binding("question_mark", "help", "key.help", id="board.help"),
+        Binding("slash", "filter", "key.filter", id="board.filter"),
+        Binding("f", "light_filter", "key.light_filter", id="board.light_filter"),
+        Binding("s", "sort", "key.sort", id="board.sort"),
+        Binding("o", "department_order", "key.order", id="board.order"),
+        Binding("d", "pick_department", "key.department", id="board.department"),
+        Binding("p", "present", "key.present", id="board.present"),
+        Binding("r", "reload", "key.reload", id="board.reload"),
+        Binding("t", "cycle_theme", "key.theme", id="board.theme"),
+        Binding("ctrl+p", "command_palette", "key.palette", id="board.palette", show=False),
+    ]
+
+    def __init__(
+        self,
+        db: Path,
+        options: DisplayOptions | None = None,
+        *,
+        watch: bool = True,
+        safety_poll: float = SAFETY_POLL_SECONDS,
+    ) -> None:
+        super().__init__()
+        from board.cli import DisplayOptions
+
+        self.db = db
+        self.options = options or DisplayOptions()
+        self.watch_files = watch
+        self.safety_poll = safety_poll
+        self.source = SnapshotSource(db)
+        self.watcher: DatabaseWatcher | None = None
+        self.board: Board | None = None
+        self.state = ViewState()
+        self.fresh = Freshness(polling=self.options.poll)
+        self.theme_key = self.options.theme
+        self.slideshow = Slideshow(seconds=self.options.present or 15)
+        self.first_change_id: int | None = None
+        self.lit_until: dict[tuple[str, int], float] = {}
+        self.last_good: datetime | None = None
+        self.error: BoardError | None = None
+        self.refreshes = 0
+        self._loading = False
+        self._pending = False
+        self._pending_force = False
+        for theme in THEMES.values():
+            self.register_theme(theme)
+        self.theme = THEMES[self.theme_key].name
+
+    # Start and stop -----------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.load_keymap()
+        self.push_screen(OverviewScreen())
+        if self.watch_files:
+            self.watcher = DatabaseWatcher(self.db, self.file_event, poll=self.options.poll)
+            try:
+                self.watcher.start()
+            except OSError:
+                self.watcher = None  # the safety poll still sees every change
+        self.set_interval(self.safety_poll, self.request_refresh)
+        self.set_interval(1.0, self.tick_slideshow)
+        self.request_refresh(force=True)
+        if self.options.present:
+            self.slideshow.start(self.board)
+
+    def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+        self.source.close()
+
+    def load_keymap(self) -> None:
+        path = keymap_path()
+        if not path.exists():
+            return
+        try:
+            with path.open("rb") as handle:
+                data = tomllib.load(handle)
+            keymap = data.get("keymap", data)
+            self.set_keymap({str(k): str(v) for k, v in keymap.items()})
+        except (OSError, tomllib.TOMLDecodeError, AttributeError) as exc:
+            self.notify(t("keymap.bad", path=path, detail=exc), severity="warning")
+
+    # Live refresh -------------------------------------------------------------------------
+
+    def file_event(self) -> None:
+        """Called on watchdog's thread: only post (thread-safe, coalesced)."""
+        self.post_message(DataMaybeChanged())
+
+    def on_data_maybe_changed(self, _message: DataMaybeChanged) -> None:
+        self.request_refresh()
+
+    def request_refresh(self, force: bool = False) -> None:
+        """Check the file in a worker; while one runs, remember to check once more after."""
+        if self._loading:
+            self._pending = True
+            self._pending_force = self._pending_force or force
+            return
+        self._loading = True
+        self.load_board(force, self.board)
+
+    def today(self) -> date:
+        return self.options.today or date.today()
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="load")
+    def load_board(self, force: bool, current: Board | None) -> None:
+        try:
+            snapshot = self.source.poll(force=force)
+            today = self.today()
+            if snapshot is None and current is not None and current.today != today:
+                snapshot = current.snapshot  # midnight passed: same data, new lights
+            board = Board.build(snapshot, today) if snapshot is not None else None
+            self.post_message(BoardLoaded(board))
+        except BoardError as exc:
+            self.post_message(LoadFailed(exc))
+        except Exception as exc:  # never let a read kill the board in front of the room
+            self.post_message(
+                LoadFailed(BoardError(t("err.internal", detail=exc), kind="internal"))
+            )
+
+    def _after_load(self) -> None:
+        self._loading = False
+        if self._pending:
+            force, self._pending, self._pending_force = self._pending_force, False, False
+            self.request_refresh(force)
+
+    def on_board_loaded(self, message: BoardLoaded) -> None:
+        now = datetime.now()
+        self.error = None
+        self.last_good = now
+        if message.board is not None:
+            self.apply_board(message.board)
+        self.fresh = replace(self.fresh, checked_at=now, readable=True, changes=self.change_count())
+        self.render_header()
+        self.render_banner()
+        self._after_load()
+
+    def on_load_failed(self, message: LoadFailed) -> None:
+        self.error = message.error
+        self.fresh = replace(self.fresh, readable=False)
+        self.render_header()
+        self.render_banner()
+        self._after_load()
+
+    def change_count(self) -> int:
+        if self.board is None or self.first_change_id is None:
+            return 0
+        return max(0, self.board.snapshot.last_change_id - self.first_change_id)
+
+    def apply_board(self, board: Board) -> None:
+        previous = self.board
+        self.board = board
+        self.refreshes += 1
+        if self.first_change_id is None:
+            self.first_change_id = board.snapshot.last_change_id
+        if previous is not None:
+            diff = diff_snapshots(previous.snapshot, board.snapshot)
+            until = time.monotonic() + HIGHLIGHT_SECONDS
+            for kind, ids in (
+                ("project", diff.projects),
+                ("department", diff.departments),
+                ("blocker", diff.blockers),
+            ):
+                for ident in ids:
+                    self.lit_until[(kind, ident)] = until
+            if not diff.empty:
+                self.set_timer(HIGHLIGHT_SECONDS + 0.1, self.render_all)
+        if self.slideshow.running:
+            self.slideshow.update_pages(board)
+        self.render_all()
+
+    # Rendering ----------------------------------------------------------------------------
+
+    def lit(self, kind: str) -> set[int]:
+        now = time.monotonic()
+        return {ident for (k, ident), until in self.lit_until.items() if k == kind and until > now}
+
+    @property
+    def overview(self) -> OverviewScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, OverviewScreen):
+                return screen
+        return None
+
+    def render_header(self) -> None:
+        overview = self.overview
+        if overview is not None and overview.is_mounted:
+            overview.query_one(BoardHeader).show(self.board, self.fresh, self.theme_key)
+
+    def render_banner(self) -> None:
+        overview = self.overview
+        if overview is None or not overview.is_mounted:
+            return
+        if self.error is None:
+            overview.show_banner(None)
+            return
+        when = self.last_good.strftime("%H:%M") if self.last_good else "--:--"
+        if self.error.kind == "locked":
+            message = t("banner.waiting", time=when)
+        else:
+            message = t("banner.stale", time=when, reason=self.error.message)
+        overview.show_banner(message)
+
+    def render_all(self) -> None:
+        """Bring every panel and open screen up to `self.board`, in one batch."""
+        overview = self.overview
+        board = self.board
+        if overview is None or not overview.is_mounted or board is None:
+            return
+        family = self.theme_key
+        with self.batch_update():
+            overview.query_one(BoardHeader).show(board, self.fresh, family)
+            overview.query_one(KpiStrip).show(board, family)
+            projects = select_projects(board, self.state)
+            overview.query_one(ProjectsTable).show(board, projects, self.lit("project"), family)
+            cards = select_departments(board, self.state)
+            overview.query_one(DepartmentCards).show(board, cards, self.lit("department"), family)
+            groups, resolved = select_blockers(board, self.state)
+            overview.query_one(BlockerList).show(
+                board, groups, resolved, self.lit("blocker"), family
+            )
+            overview.query_one(RankingTable).show(ranking(board), family)
+            overview.set_titles(self.panel_titles(len(projects), len(cards), groups, resolved))
+            for screen in self.screen_stack:
+                if isinstance(screen, DetailScreen):
+                    screen.refresh_board(board, family)
+            self.render_slideshow()
+
+    def panel_titles(
+        self, projects: int, departments: int, groups: Iterable[object], resolved: int
+    ) -> dict[str, Text]:
+        notes = []
+        if self.state.text:
+            notes.append(t("filter.active", text=self.state.text))
+        if self.state.light_filter != "all":
+            notes.append(t(f"lightfilter.{self.state.light_filter}"))
+        if self.state.department_id is not None and self.board is not None:
+            name = self.board.department_name(self.state.department_id) or "?"
+            notes.append(t("pick.active", name=name))
+        suffix = (" · " + " · ".join(notes)) if notes else ""
+        open_count = sum(len(getattr(g, "blockers", ())) for g in groups)
+        return {
+            "projects": Text(
+                f"1 {t(PANEL_TITLES['projects'])}（{projects}）· {t(f'sort.{self.state.sort}')}"
+                + suffix
+            ),
+            "departments": Text(
+                f"2 {t(PANEL_TITLES['departments'])}（{departments}）· "
+                f"{t(f'deptorder.{self.state.department_order}')}"
+            ),
+            "blockers": Text(f"3 {t(PANEL_TITLES['blockers'])}（{open_count}）"),
+            "ranking": Text(f"4 {t(PANEL_TITLES['ranking'])}"),
+        }
+
+    # Keys -----------------------------------------------------------------------------------
+
+    def set_state(self, **changes: object) -> None:
+        self.state = replace(self.state, **changes)  # type: ignore[arg-type]
+        self.render_all()
+
+    def set_filter_text(self, text: str) -> None:
+        self.set_state(text=text)
+
+    def clear_filters(self) -> None:
+        overview = self.overview
+        if overview is not None and overview.filter_open:
+            overview.close_filter()
+            self.set_state(text="")
+        elif self.state.text:
+            self.set_state(text="")
+        elif self.state.department_id is not None:
+            self.set_state(department_id=None)
+        elif self.state.light_filter != "all":
+            self.set_state(light_filter="all")
+
+    def action_filter(self) -> None:
+        if self.screen is self.overview and self.overview is not None:
+            self.overview.open_filter()
+
+    def action_light_filter(self) -> None:
+        i = LIGHT_FILTERS.index(self.state.light_filter)
+        self.set_state(light_filter=LIGHT_FILTERS[(i + 1) % len(LIGHT_FILTERS)])
+        self.notify(t(f"lightfilter.{self.state.light_filter}"), timeout=1.5)
+
+    def action_sort(self) -> None:
+        i = PROJECT_SORTS.index(self.state.sort)
+        self.set_state(sort=PROJECT_SORTS[(i + 1) % len(PROJECT_SORTS)])
+        self.notify(t(f"sort.{self.state.sort}"), timeout=1.5)
+
+    def action_department_order(self) -> None:
+        i = DEPARTMENT_ORDERS.index(self.state.department_order)
+        self.set_state(department_order=DEPARTMENT_ORDERS[(i + 1) % len(DEPARTMENT_ORDERS)])
+
+    def action_pick_department(self) -> None:
+        if self.board is None:
+            return
+
+        def picked(choice: int | None) -> None:
+            if choice is not None:
+                self.set_state(department_id=choice or None)
+
+        self.push_screen(DepartmentPicker(self.board, self.state.department_id), picked)
+
+    def action_reload(self) -> None:
+        self.request_refresh(force=True)
+        self.notify(t("reload.done"), timeout=1.0)
+
+    def action_cycle_theme(self) -> None:
+        keys = list(THEMES)
+        self.theme_key = keys[(keys.index(self.theme_key) + 1) % len(keys)]
+        self.theme = THEMES[self.theme_key].name
+        self.render_all()
+        self.notify(t("theme.changed", name=self.theme_key), timeout=1.5)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen(self.help_rows()))
+
+    def help_rows(self) -> list[tuple[str, str]]:
+        """Every binding of the board, with the keys the keymap gives it now."""
+        rows: list[tuple[str, str]] = [
+            ("↑ ↓ j k", t("key.up") + " / " + t("key.down")),
+            ("h l ← →", t("key.left") + " / " + t("key.right")),
+            ("Enter", t("key.open")),
+        ]
+        seen: set[str] = set()
+        for binding in [*OverviewScreen.BINDINGS, *self.BINDINGS]:
+            if not isinstance(binding, Binding) or binding.id in seen:
+                continue
+            seen.add(binding.id or "")
+            keys = self._keymap.get(binding.id or "", binding.key) if binding.id else binding.key
+            rows.append((self.get_key_display(Binding(keys, "")), t(binding.description)))
+        return rows
+
+    # Detail screens and jumps ---------------------------------------------------------------
+
+    def open_project(self, project_id: int) -> None:
+        if self.board is not None:
+            self.push_screen(ProjectScreen(self.board, self.theme_key, project_id))
+
+    def open_department(self, department_id: int) -> None:
+        if self.board is not None:
+            self.push_screen(DepartmentScreen(self.board, self.theme_key, department_id))
+
+    def back_to_overview(self) -> None:
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, OverviewScreen):
+            self.pop_screen()
+
+    def jump_to(self, kind: str, ident: int) -> None:
+        """From the command palette: show the overview with that row under the cursor."""
+        self.back_to_overview()
+        overview = self.overview
+        if overview is None:
+            return
+        if (
+            self.state.department_id is not None
+            or self.state.text
+            or self.state.light_filter != "all"
+        ):
+            self.set_state(text="", department_id=None, light_filter="all")
+        if kind == "project":
+            overview.focus_panel(0)
+            overview.query_one(ProjectsTable).select_project(ident)
+        else:
+            overview.focus_panel(1)
+            overview.query_one(DepartmentCards).select_id(f"dept-{ident}")
+
+    # The slideshow ----------------------------------------------------------------------------
+
+    def action_present(self) -> None:
+        if self.slideshow.running:
+            self.slideshow.pause()
+            self.notify(t("present.paused"), timeout=2)
+        else:
+            self.slideshow.start(self.board)
+            self.notify(t("present.on"), timeout=1.5)
+        self.render_slideshow()
+
+    async def on_event(self, event: events.Event) -> None:
+        # Any key pauses a running slideshow (p toggles it as usual).
+        if isinstance(event, events.Key) and self.slideshow.running and event.key not in ("p",):
+            self.slideshow.pause()
+            self.render_slideshow()
+            self.notify(t("present.paused"), timeout=2)
+            event.stop()
+            return
+        await super().on_event(event)
+
+    def tick_slideshow(self) -> None:
+        if not self.slideshow.running:
+            return
+        if self.slideshow.tick():
+            self.show_page()
+        self.render_slideshow()
+
+    def show_page(self) -> None:
+        board = self.board
+        if board is None:
+            return
+        page = self.slideshow.current
+        self.back_to_overview()
+        if page.kind == "department" and page.ident in board.departments:
+            self.push_screen(DepartmentScreen(board, self.theme_key, page.ident))
+        elif page.kind == "red":
+            self.push_screen(RedProjectsScreen(board, self.theme_key))
+
+    def render_slideshow(self) -> None:
+        message = self.slideshow.indicator()
+        for bar in self.screen.query(PresenterBar):
+            bar.say(message)
+
+
+def run_board(db: Path, options: DisplayOptions) -> int:
+    """Run the board until the user quits; the exit code for the shell."""
+    app = BoardApp(db, options)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,1 @@
+"""The board's screens: the overview, detail screens, help and pickers."""

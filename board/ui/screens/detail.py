@@ -1,0 +1,302 @@
+"""Detail screens: one project, one department. Enter opens them, Esc goes back.
+
+They hold only an id and re-render from every new `Board` the app hands them, so an open
+detail stays live; when its row is deleted they say so and offer the way back.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Static
+
+from board.domain.snapshot import STAGE_ORDER, Blocker, Pledge
+from board.i18n import t
+from board.ui.model import Board, urgency
+from board.ui.text import clean, days_phrase, light_text, money, pipeline, progress_bar
+from board.ui.widgets.bars import KeyBar, PresenterBar
+
+
+def section(title: str) -> Text:
+    return Text("\n" + title, style="bold underline")
+
+
+def plain(value: str | None) -> Text:
+    return Text(clean(value) or "—")
+
+
+def blocker_table(board: Board, blockers: list[Blocker], family: str) -> RenderableType:
+    if not blockers:
+        return Text(t("detail.none"), style="dim")
+    table = Table.grid(padding=(0, 2))
+    for b in sorted(blockers, key=lambda b: (not b.is_open, b.due_on or board.today)):
+        project = board.projects.get(b.project_id) if b.project_id is not None else None
+        when = (
+            days_phrase(b.due_on, board.today)
+            if b.is_open
+            else t("detail.resolved_on", date=b.resolved_on.isoformat() if b.resolved_on else "")
+        )
+        table.add_row(
+            light_text(board.blocker_light(b), family),
+            Text(t(f"blocker.{b.category}")),
+            Text(when),
+            plain(board.department_name(b.department_id)),
+            plain(project.name if project else None),
+            plain(b.description),
+        )
+    return table
+
+
+def pledge_table(board: Board, pledges: list[Pledge], family: str, by: str) -> RenderableType:
+    if not pledges:
+        return Text(t("detail.none"), style="dim")
+    table = Table.grid(padding=(0, 2))
+    ordered = sorted(pledges, key=lambda p: urgency(p, board.status.pledges[p.id]))
+    for p in ordered:
+        light = board.status.pledges[p.id]
+        when = t(f"status.{p.status}") if p.is_closed else days_phrase(p.due_on, board.today)
+        due = p.due_on.isoformat() if p.due_on else "—"
+        other = (
+            board.department_name(p.department_id)
+            if by == "project"
+            else (board.projects[p.project_id].name if p.project_id in board.projects else None)
+        )
+        table.add_row(
+            light_text(light, family),
+            Text(due),
+            Text(when),
+            plain(other),
+            Text(clean(p.content) + (f"（{clean(p.note)}）" if p.note else "")),
+        )
+    return table
+
+
+class DetailScreen(Screen[None]):
+    """Common frame: a title line, scrolling content, the key bar."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "key.back", id="detail.back"),
+        Binding("j,down", "scroll_down", "key.down", show=False, id="detail.down"),
+        Binding("k,up", "scroll_up", "key.up", show=False, id="detail.up"),
+    ]
+    DEFAULT_CSS = """
+    DetailScreen #detail-title { height: auto; background: $panel; padding: 0 1; text-style: bold; }
+    DetailScreen #detail-body { padding: 0 1; }
+    """
+
+    def __init__(self, board: Board, family: str) -> None:
+        super().__init__()
+        self.board = board
+        self.family = family
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-title")
+        with VerticalScroll(id="detail-scroll"):
+            yield Static(id="detail-body")
+        yield PresenterBar()
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.render_board()
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#detail-scroll", VerticalScroll).scroll_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#detail-scroll", VerticalScroll).scroll_up(animate=False)
+
+    def refresh_board(self, board: Board, family: str) -> None:
+        """A new snapshot arrived: re-render in place (scroll position is kept)."""
+        self.board = board
+        self.family = family
+        if self.is_mounted:
+            self.render_board()
+
+    def render_board(self) -> None:
+        title, body = self.build()
+        self.query_one("#detail-title", Static).update(title)
+        self.query_one("#detail-body", Static).update(body)
+
+    def build(self) -> tuple[Text, RenderableType]:
+        raise NotImplementedError
+
+
+class ProjectScreen(DetailScreen):
+    """A project: stages planned vs actual, sprint goal and 序时进度, people, money, blockers,
+    pledges naming it, and its recent changes."""
+
+    def __init__(self, board: Board, family: str, project_id: int) -> None:
+        super().__init__(board, family)
+        self.project_id = project_id
+
+    def build(self) -> tuple[Text, RenderableType]:
+        board = self.board
+        project = board.projects.get(self.project_id)
+        if project is None:
+            return Text(t("detail.gone_project"), style="bold"), Text(t("detail.back"))
+        status = board.status.projects[project.id]
+        title = Text()
+        title.append_text(light_text(status.light, self.family))
+        title.append(f"  {clean(project.name)}  ")
+        title.append(f"{clean(project.code)} · {t(f'category.{project.category}')} · ", style="dim")
+        title.append(f"{pipeline(project.stage)} {t(f'stage.{project.stage}')}")
+        parts: list[RenderableType] = []
+        if status.reasons:
+            parts.append(section(t("detail.reasons")))
+            parts.append(Text("；".join(t(f"reason.{r}") for r in status.reasons)))
+        if project.problems:
+            parts.append(Text(t("bad.value") + "：" + ", ".join(project.problems), style="bold"))
+
+        parts.append(section(t("detail.stages")))
+        stages = Table("", t("detail.planned"), t("detail.actual"), box=None, padding=(0, 2))
+        planned = {"started": project.planned_start_on, "completed": project.planned_complete_on}
+        for stage in STAGE_ORDER:
+            plan = planned.get(stage)
+            actual = project.stage_date(stage)
+            stages.add_row(
+                t(f"stage.{stage}"),
+                plan.isoformat() if plan else "—",
+                actual.isoformat() if actual else "—",
+            )
+        parts.append(stages)
+
+        goal = board.snapshot.goals.get(project.id)
+        sprint = board.snapshot.sprint
+        parts.append(section(t("detail.sprint") + (f"（{clean(sprint.name)}）" if sprint else "")))
+        if goal is None:
+            parts.append(Text(t("detail.none"), style="dim"))
+        else:
+            if goal.target_note:
+                parts.append(Text(clean(goal.target_note), style="bold"))
+            bits = []
+            if goal.target_stage:
+                bits.append(f"{t('col.stage')}: {t(f'stage.{goal.target_stage}')}")
+            if goal.target_progress is not None:
+                bits.append(f"{t('col.progress')}: {goal.target_progress}%")
+            if goal.target_investment is not None:
+                bits.append(f"{t('detail.investment')}: {money(goal.target_investment)}")
+            parts.append(Text(" · ".join(bits)))
+            if status.expected is not None:
+                line = t(
+                    "detail.expected",
+                    expected=f"{status.expected:.0f}",
+                    actual=project.progress,
+                )
+                behind = status.behind or 0.0
+                key = "detail.behind" if behind > 0 else "detail.ahead"
+                line += " · " + t(key, points=f"{abs(behind):.0f}")
+                parts.append(Text(line))
+        parts.append(Text(progress_bar(project.progress, 20)))
+        parts.append(section(t("detail.note")))
+        parts.append(plain(project.progress_note))
+
+        parts.append(section(t("detail.people")))
+        people = Table.grid(padding=(0, 2))
+        for key, value in (
+            ("detail.lead", board.department_name(project.lead_department_id)),
+            ("detail.responsible", project.responsible),
+            ("detail.leader", project.leader),
+            ("detail.owner", project.owner),
+            ("detail.location", project.location),
+        ):
+            people.add_row(Text(t(key), style="dim"), plain(value))
+        parts.append(people)
+
+        parts.append(section(t("detail.investment")))
+        parts.append(
+            Text(
+                f"{t('detail.total')} {money(project.total_investment)} · "
+                f"{t('detail.year_plan')} {money(project.year_plan_investment)} · "
+                f"{t('detail.year_done')} {money(project.year_done_investment)}"
+            )
+        )
+        blockers = [b for b in board.snapshot.blockers if b.project_id == project.id]
+        parts.append(section(t("detail.blockers")))
+        parts.append(blocker_table(board, blockers, self.family))
+        parts.append(section(t("detail.pledges")))
+        parts.append(
+            pledge_table(
+                board, board.pledges_by_project.get(project.id, []), self.family, "project"
+            )
+        )
+        parts.append(section(t("detail.changes")))
+        changes = [
+            c
+            for c in board.snapshot.changes
+            if c.table_name == "projects" and c.row_id == project.id
+        ][-12:]
+        if not changes:
+            parts.append(Text(t("detail.none"), style="dim"))
+        for c in reversed(changes):
+            if c.action == "update":
+                what = t(
+                    "change.update",
+                    column=c.column_name or "",
+                    old=clean(c.old_value) or "∅",
+                    new=clean(c.new_value) or "∅",
+                )
+            else:
+                what = t(f"change.{c.action}") if c.action in ("insert", "delete") else c.action
+            parts.append(Text(f"{clean(c.at)}  {what}"))
+        return title, Group(*parts)
+
+
+class DepartmentScreen(DetailScreen):
+    """A department: all its pledges, the projects it leads, the blockers it owns, its score."""
+
+    def __init__(self, board: Board, family: str, department_id: int) -> None:
+        super().__init__(board, family)
+        self.department_id = department_id
+
+    def build(self) -> tuple[Text, RenderableType]:
+        board = self.board
+        dept = board.departments.get(self.department_id)
+        if dept is None:
+            return Text(t("detail.gone_department"), style="bold"), Text(t("detail.back"))
+        status = board.status.departments[dept.id]
+        title = Text()
+        title.append_text(light_text(status.light, self.family))
+        title.append(f"  {clean(dept.name)}  ")
+        title.append(
+            t(f"kind.{dept.kind}")
+            if dept.kind in ("bureau", "office", "village", "enterprise")
+            else "",
+            style="dim",
+        )
+        title.append(
+            "  " + t("dept.summary", done=status.done, total=status.total, overdue=status.overdue)
+        )
+        parts: list[RenderableType] = []
+        score = (
+            t("detail.score", score=f"{status.score:.0%}", due=status.due, done=status.due_done)
+            if status.score is not None
+            else t("detail.no_score")
+        )
+        parts.append(Text(score, style="bold"))
+        parts.append(section(t("detail.dept_pledges")))
+        parts.append(
+            pledge_table(board, board.pledges_by_department.get(dept.id, []), self.family, "dept")
+        )
+        parts.append(section(t("detail.dept_projects")))
+        led = [p for p in board.snapshot.projects if p.lead_department_id == dept.id]
+        if not led:
+            parts.append(Text(t("detail.none"), style="dim"))
+        else:
+            table = Table.grid(padding=(0, 2))
+            for p in sorted(led, key=lambda p: -board.project_light(p.id).severity):
+                table.add_row(
+                    light_text(board.project_light(p.id), self.family),
+                    plain(p.name),
+                    Text(f"{pipeline(p.stage)} {t(f'stage.{p.stage}')}"),
+                    Text(progress_bar(p.progress)),
+                )
+            parts.append(table)
+        parts.append(section(t("detail.dept_blockers")))
+        owned = [b for b in board.snapshot.blockers if b.department_id == dept.id]
+        parts.append(blocker_table(board, owned, self.family))
+        return title, Group(*parts)

@@ -1,0 +1,113 @@
+"""Small screens over the board: key help, the department picker, the red-projects page."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from board.i18n import t
+from board.ui.model import Board, red_projects
+from board.ui.screens.detail import DetailScreen
+from board.ui.text import clean, light_text, pipeline, progress_bar
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the board, in the UI language, as the keymap now has them."""
+
+    BINDINGS = [
+        Binding("escape,question_mark,q", "app.pop_screen", "key.back", id="help.close"),
+    ]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll { width: auto; max-width: 90%; height: auto; max-height: 90%;
+                                  border: thick $accent; background: $surface; padding: 0 2; }
+    """
+
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 3))
+        table.add_column(style="bold")
+        table.add_column()
+        for keys, description in self.rows:
+            table.add_row(Text(keys), Text(description))
+        with VerticalScroll():
+            yield Static(Text(t("help.title"), style="bold underline"))
+            yield Static(table)
+            yield Static(Text(t("help.close"), style="dim"))
+
+
+class DepartmentPicker(ModalScreen[int | None]):
+    """Pick one department (or all): returns its id, 0 for all, None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "key.back", id="picker.cancel")]
+    DEFAULT_CSS = """
+    DepartmentPicker { align: center middle; }
+    DepartmentPicker > Vertical { width: 40; max-width: 95%; height: auto; max-height: 90%;
+                                  border: thick $accent; background: $surface; }
+    DepartmentPicker OptionList { height: auto; max-height: 30; }
+    """
+
+    def __init__(self, board: Board, current: int | None) -> None:
+        super().__init__()
+        self.board = board
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        options = [Option(Text(t("pick.all")), id="all")]
+        options += [
+            Option(Text(clean(d.name)), id=str(d.id)) for d in self.board.snapshot.departments
+        ]
+        with Vertical():
+            yield Static(Text(t("pick.department"), style="bold"))
+            yield OptionList(*options, id="picker")
+
+    def on_mount(self) -> None:
+        picker = self.query_one(OptionList)
+        if self.current is not None:
+            picker.highlighted = picker.get_option_index(str(self.current))
+        else:
+            picker.highlighted = 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        option_id = event.option.id
+        self.dismiss(0 if option_id in (None, "all") else int(option_id))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class RedProjectsScreen(DetailScreen):
+    """The slideshow's last page: every red project and why it is red."""
+
+    def build(self) -> tuple[Text, Table | Text]:
+        board = self.board
+        projects = red_projects(board)
+        title = Text()
+        title.append_text(
+            light_text(board.status.projects[projects[0].id].light, self.family)
+            if projects
+            else Text("")
+        )
+        title.append(f"  {t('present.red')}（{len(projects)}）")
+        if not projects:
+            return title, Text(t("empty.filtered"), style="dim")
+        table = Table.grid(padding=(0, 2))
+        for p in projects:
+            status = board.status.projects[p.id]
+            table.add_row(
+                light_text(status.light, self.family),
+                Text(clean(p.name), style="bold"),
+                Text(f"{pipeline(p.stage)} {progress_bar(p.progress)}"),
+                Text(clean(board.department_name(p.lead_department_id)) or "—"),
+                Text("；".join(t(f"reason.{r}") for r in status.reasons)),
+            )
+        return title, table

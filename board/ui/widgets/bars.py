@@ -1,0 +1,49 @@
+"""One-line bars: the key hints at the bottom and the slideshow's "next page" indicator."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from board.i18n import t
+
+HINTS = (
+    ("Tab", "key.next_panel"),
+    ("Enter", "key.open"),
+    ("/", "key.filter"),
+    ("f", "key.light_filter"),
+    ("s", "key.sort"),
+    ("d", "key.department"),
+    ("p", "key.present"),
+    ("?", "key.help"),
+    ("q", "key.quit"),
+)
+
+
+class KeyBar(Static):
+    """The most used keys, in the UI language (Textual's Footer would show raw ids)."""
+
+    DEFAULT_CSS = """
+    KeyBar { dock: bottom; height: 1; background: $panel; color: $foreground; padding: 0 1; }
+    """
+
+    def on_mount(self) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for key, label in HINTS:
+            text.append(f" {key} ", style="reverse")
+            text.append(f" {t(label)}  ")
+        self.update(text)
+
+
+class PresenterBar(Static):
+    """ "下一页：土地局 · 9 秒" while the slideshow runs; hidden otherwise."""
+
+    DEFAULT_CSS = """
+    PresenterBar { dock: bottom; height: 1; display: none; text-align: right; padding: 0 1;
+                   color: $text-muted; }
+    PresenterBar.-on { display: block; }
+    """
+
+    def say(self, message: str | None) -> None:
+        self.set_class(message is not None, "-on")
+        self.update(Text(message or ""))

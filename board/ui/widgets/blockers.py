@@ -1,0 +1,69 @@
+"""The blockers panel (问题清单): open blockers grouped by category; resolved ones counted."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from board.domain.snapshot import Blocker
+from board.i18n import t
+from board.ui.model import BlockerGroup, Board
+from board.ui.text import HIGHLIGHT_STYLE, clean, days_phrase, fit, light_style, light_text, pad
+from board.ui.widgets.cards import Card, CardList
+
+
+def blocker_card(board: Board, blocker: Blocker, width: int, lit: bool, family: str) -> Card:
+    light = board.blocker_light(blocker)
+    project = board.projects.get(blocker.project_id) if blocker.project_id is not None else None
+    project_name = project.name if project else t("unknown.project", id=blocker.project_id)
+    dept = board.department_name(blocker.department_id) or "—"
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append_text(light_text(light, family, word=False))
+    text.append(
+        " " + pad(days_phrase(blocker.due_on, board.today), 10),
+        style=light_style(light, family),
+    )
+    text.append(" " + fit(clean(dept), 10) + " ", style="bold")
+    text.append(fit(clean(project_name), max(4, width - 26)))
+    text.append("\n    " + fit(clean(blocker.description), max(4, width - 4)), style="dim")
+    if lit:
+        text.stylize(HIGHLIGHT_STYLE)
+    return Card(id=f"blocker-{blocker.id}", prompt=text)
+
+
+class BlockerList(CardList):
+    """Open blockers under category headers, then how many were resolved (销号)."""
+
+    def show(
+        self, board: Board, groups: list[BlockerGroup], resolved: int, lit: set[int], family: str
+    ) -> None:
+        width = max(20, (self.scrollable_content_region.width or 60) - 1)
+        cards: list[Card] = []
+        for group in groups:
+            header = Text(
+                t(
+                    "blockers.group",
+                    category=t(f"blocker.{group.category}"),
+                    count=len(group.blockers),
+                ),
+                style="bold underline",
+            )
+            cards.append(Card(id=f"group-{group.category}", prompt=header, selectable=False))
+            cards.extend(blocker_card(board, b, width, b.id in lit, family) for b in group.blockers)
+        if not groups:
+            cards.append(
+                Card(id="none", prompt=Text(t("blockers.none"), style="dim"), selectable=False)
+            )
+        cards.append(
+            Card(
+                id="resolved",
+                prompt=Text(t("blockers.resolved", count=resolved), style="dim"),
+                selectable=False,
+            )
+        )
+        self.show_cards(cards)
+
+    def blocker_id_at_cursor(self) -> int | None:
+        card_id = self.highlighted_id
+        if card_id and card_id.startswith("blocker-"):
+            return int(card_id.removeprefix("blocker-"))
+        return None

@@ -1,0 +1,65 @@
+"""The departments panel: one card per department with its most urgent pledges."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from board.i18n import t
+from board.ui.model import Board, DepartmentCard
+from board.ui.text import HIGHLIGHT_STYLE, clean, days_phrase, fit, light_style, light_text, pad
+from board.ui.widgets.cards import Card, CardList
+
+
+def department_card(
+    board: Board, card: DepartmentCard, width: int, max_lines: int, lit: bool, family: str
+) -> Card:
+    """Name, done/total and overdue, then pledges (most urgent first) and "+N 条"."""
+    dept, status = card.department, card.status
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append_text(light_text(status.light, family))
+    text.append(" ")
+    summary = t("dept.summary", done=status.done, total=status.total, overdue=status.overdue)
+    name_width = max(4, width - 6 - len(summary) * 2)
+    text.append(fit(clean(dept.name), name_width), style="bold")
+    text.append("  " + summary, style="dim")
+    shown = card.pledges[:max_lines]
+    if not card.pledges:
+        text.append("\n  " + t("dept.none"), style="dim")
+    for pledge in shown:
+        light = board.status.pledges[pledge.id]
+        when = (
+            t(f"status.{pledge.status}")
+            if pledge.is_closed
+            else days_phrase(pledge.due_on, board.today)
+        )
+        text.append("\n  ")
+        text.append_text(light_text(light, family, word=False))
+        text.append(" " + pad(when, 10) + " ", style=light_style(light, family))
+        content = clean(pledge.content) + (" " + t("bad.value") if pledge.problems else "")
+        text.append(fit(content, max(4, width - 16)))
+    hidden = len(card.pledges) - len(shown)
+    if hidden > 0:
+        text.append("\n  " + t("dept.more", count=hidden), style="dim italic")
+    if lit:
+        text.stylize(HIGHLIGHT_STYLE)
+    return Card(id=f"dept-{dept.id}", prompt=text)
+
+
+class DepartmentCards(CardList):
+    """Cards in speaking order (or worst first), each with its pledges."""
+
+    def show(self, board: Board, cards: list[DepartmentCard], lit: set[int], family: str) -> None:
+        width = max(20, (self.scrollable_content_region.width or 60) - 1)
+        height = self.size.height or 20
+        # Enough lines per card that a tall screen shows more, a short one stays scannable.
+        max_lines = max(2, min(8, height // 6))
+        self.show_cards(
+            [
+                department_card(board, c, width, max_lines, c.department.id in lit, family)
+                for c in cards
+            ]
+        )
+
+    def department_id_at_cursor(self) -> int | None:
+        card_id = self.highlighted_id
+        return int(card_id.removeprefix("dept-")) if card_id else None

@@ -1,0 +1,94 @@
+"""The header (zone, meeting, date, countdowns, freshness) and the KPI strip under it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from board.domain.snapshot import STAGE_ORDER
+from board.domain.status import Light
+from board.i18n import t
+from board.ui.model import Board
+from board.ui.text import clean, countdown, light_style, light_text, money
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How current the data on screen is: what the header's right side says."""
+
+    checked_at: datetime | None = None
+    readable: bool = True
+    polling: bool = False
+    changes: int = 0
+
+
+class BoardHeader(Static):
+    """Zone · meeting · date on the left; countdowns, last refresh and the live dot on the right."""
+
+    DEFAULT_CSS = """
+    BoardHeader { height: auto; background: $panel; color: $foreground; padding: 0 1; }
+    """
+
+    def show(self, board: Board | None, fresh: Freshness, family: str) -> None:
+        left = Text(no_wrap=False)
+        right = Text(justify="right")
+        if board is not None:
+            snap = board.snapshot
+            meeting = snap.meeting
+            left.append(clean(snap.meta.zone_name) or "board", style="bold")
+            if meeting is not None:
+                left.append(" · " + clean(meeting.title), style="bold")
+            left.append(f"  {board.today.isoformat()}")
+            right.append(countdown(snap.meta.season_end, board.today, "season"), style="bold")
+            right.append(" · ")
+            right.append(countdown(snap.meta.year_end, board.today, "year"), style="bold")
+            right.append("  ")
+        if fresh.checked_at is not None:
+            right.append(t("header.updated", time=fresh.checked_at.strftime("%H:%M:%S")) + " ")
+        if fresh.readable:
+            dot = t("header.polling") if fresh.polling else t("header.watching")
+            right.append(dot, style=light_style(Light.GREEN, family))
+        else:
+            right.append(t("header.unreadable"), style=light_style(Light.RED, family))
+        if fresh.changes:
+            right.append(" · " + t("header.changes", count=fresh.changes))
+        grid = Table.grid(expand=True)
+        grid.add_column(ratio=1)
+        grid.add_column(justify="right")
+        grid.add_row(left, right)
+        self.update(grid)
+
+
+class KpiStrip(Static):
+    """Projects per stage, counts per light, year investment done ÷ plan, open blockers."""
+
+    DEFAULT_CSS = """
+    KpiStrip { height: auto; padding: 0 1; background: $boost; }
+    """
+
+    def show(self, board: Board, family: str) -> None:
+        snap = board.snapshot
+        stages = Counter(p.stage for p in snap.projects)
+        lights = Counter(s.light for s in board.status.projects.values())
+        text = Text()
+        for stage in STAGE_ORDER:
+            text.append(f"{t(f'stage.{stage}')} ", style="dim")
+            text.append(f"{stages.get(stage, 0)}  ", style="bold")
+        text.append("│ ", style="dim")
+        for light in (Light.RED, Light.AMBER, Light.GREEN, Light.DONE):
+            text.append_text(light_text(light, family))
+            text.append(f" {lights.get(light, 0)}  ")
+        plan = sum(p.year_plan_investment or 0.0 for p in snap.projects)
+        done = sum(p.year_done_investment or 0.0 for p in snap.projects)
+        pct = f"{done / plan:.0%}" if plan else "—"
+        text.append("│ ", style="dim")
+        text.append(t("kpi.investment", done=money(done), plan=money(plan), pct=pct) + "  ")
+        open_blockers = sum(1 for b in snap.blockers if b.is_open)
+        text.append("│ ", style="dim")
+        text.append(t("kpi.blockers", count=open_blockers), style="bold")
+        self.update(text)
