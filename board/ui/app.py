@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -150,6 +150,7 @@ class BoardApp(App[int]):
         *,
         watch: bool = True,
         safety_poll: float = SAFETY_POLL_SECONDS,
+        clock: Callable[[], datetime] = datetime.now,
     ) -> None:
         super().__init__()
         from board.cli import DisplayOptions
@@ -158,6 +159,7 @@ class BoardApp(App[int]):
         self.options = options or DisplayOptions()
         self.watch_files = watch
         self.safety_poll = safety_poll
+        self.clock = clock  # wall time for "updated HH:MM:SS" (tests pin it)
         self.source = SnapshotSource(db)
         self.watcher: DatabaseWatcher | None = None
         self.board: Board | None = None
@@ -248,6 +250,11 @@ class BoardApp(App[int]):
                 LoadFailed(BoardError(t("err.internal", detail=exc), kind="internal"))
             )
 
+    @property
+    def settled(self) -> bool:
+        """True when a board is shown and no check is running or queued (tests wait on it)."""
+        return self.board is not None and not self._loading and not self._pending
+
     def _after_load(self) -> None:
         self._loading = False
         if self._pending:
@@ -255,7 +262,7 @@ class BoardApp(App[int]):
             self.request_refresh(force)
 
     def on_board_loaded(self, message: BoardLoaded) -> None:
-        now = datetime.now()
+        now = self.clock()
         self.error = None
         self.last_good = now
         if message.board is not None:

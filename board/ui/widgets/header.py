@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
@@ -57,6 +58,12 @@ class BoardHeader(Static):
             right.append(t("header.unreadable"), style=light_style(Light.RED, family))
         if fresh.changes:
             right.append(" · " + t("header.changes", count=fresh.changes))
+        width = self.size.width or 160
+        if left.cell_len + right.cell_len + 4 > width:
+            # Narrow terminal: two lines, each whole, rather than a squeezed column.
+            right.justify = "left"
+            self.update(Group(left, right))
+            return
         grid = Table.grid(expand=True)
         grid.add_column(ratio=1)
         grid.add_column(justify="right")

@@ -38,19 +38,26 @@ COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("lead", "col.lead", 10),
     ("blockers", "col.blockers", 5),
 )
-FIXED = sum(w for _k, _l, w in COLUMNS if w) + 2 * len(COLUMNS) + 2
+# Dropped first when the panel is narrow: the detail screen still shows them.
+NARROW_DROPS = frozenset({"category", "stage"})
+NARROW_BELOW = 100
 
 
 @dataclass(frozen=True)
 class Widths:
+    """Which columns show and how wide the two flexible ones are, for a panel width."""
+
     name: int
     target: int
+    columns: tuple[str, ...]
 
     @classmethod
     def for_width(cls, width: int) -> Widths:
-        spare = max(0, width - FIXED)
-        name = max(12, min(36, spare * 2 // 3))
-        return cls(name=name, target=max(12, min(40, spare - name)))
+        keys = tuple(k for k, _l, _w in COLUMNS if width >= NARROW_BELOW or k not in NARROW_DROPS)
+        fixed = sum(w for k, _l, w in COLUMNS if w and k in keys) + 2 * len(keys) + 2
+        spare = max(0, width - fixed)
+        name = max(12, min(36, spare * 3 // 5))
+        return cls(name=name, target=max(10, min(48, spare - name)), columns=keys)
 
 
 class ProjectsTable(DataTable[Text]):
@@ -103,17 +110,20 @@ class ProjectsTable(DataTable[Text]):
         if lead is None and project.lead_department_id is not None:
             lead = t("unknown.department", id=project.lead_department_id)
         name = project.name + (" " + t("bad.value") if project.problems else "")
-        cells = (
-            light_text(status.light, family),
-            cell(name, widths.name),
-            cell(t(f"category.{project.category}"), 8),
-            cell(pipeline(project.stage), 5),
-            cell(progress_bar(project.progress), 13),
-            cell(" ".join(target_bits), widths.target),
-            cell(floating, 6, style=light_style(status.light, family) if floating else ""),
-            cell(lead or "—", 10),
-            cell(str(open_blockers) if open_blockers else "·", 4),
-        )
+        every = {
+            "light": light_text(status.light, family),
+            "name": cell(name, widths.name),
+            "category": cell(t(f"category.{project.category}"), 8),
+            "stage": cell(pipeline(project.stage), 5),
+            "progress": cell(progress_bar(project.progress), 13),
+            "target": cell(" ".join(target_bits), widths.target),
+            "floating": cell(
+                floating, 6, style=light_style(status.light, family) if floating else ""
+            ),
+            "lead": cell(lead or "—", 10),
+            "blockers": cell(str(open_blockers) if open_blockers else "·", 4),
+        }
+        cells = tuple(every[k] for k in widths.columns)
         if lit:
             for text in cells:
                 text.stylize(HIGHLIGHT_STYLE)
@@ -124,6 +134,8 @@ class ProjectsTable(DataTable[Text]):
             return False
         self.clear(columns=True)
         for key, label, width in COLUMNS:
+            if key not in widths.columns:
+                continue
             if key == "name":
                 width = widths.name
             elif key == "target":
@@ -143,7 +155,7 @@ class ProjectsTable(DataTable[Text]):
         if not rebuilt and keys == self._keys:
             for key, cells in rows.items():
                 old = self._cells.get(key)
-                for (col, _label, _w), new, before in zip(COLUMNS, cells, old or (), strict=False):
+                for col, new, before in zip(widths.columns, cells, old or (), strict=False):
                     if (new.plain, new.spans, new.style) != (
                         before.plain,
                         before.spans,
