@@ -77,3 +77,15 @@ async def settle(pilot: object) -> None:
     app = pilot.app  # type: ignore[attr-defined]
     await wait_for(pilot, lambda: app.settled, what="first load")
     await pilot.pause()  # type: ignore[attr-defined]
+
+
+def text_of(widget: object) -> str:
+    """The plain text a Static shows (its content rendered by Rich, wide enough not to wrap)."""
+    import io
+
+    from rich.console import Console
+
+    content = widget.content  # type: ignore[attr-defined]
+    console = Console(width=400, file=io.StringIO(), record=True, color_system=None)
+    console.print(content)
+    return console.export_text()
