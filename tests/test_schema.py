@@ -7,12 +7,14 @@ triggers come from a second process through plain `sqlite3`, as another tool's w
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import sqlite3
 import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -709,3 +711,82 @@ def test_version_1_file_is_refused_until_migrated(tmp_path: Path) -> None:
         check_file(old)
     assert refused.value.kind == "older"
     assert check_file(old, allow_older=True) == 1
+
+
+# --- docs/schema.md stays true --------------------------------------------------------------
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "schema.md"
+STAMP = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?")
+
+
+def doc_session() -> tuple[str, str]:
+    """The example session of docs/schema.md: (its SQL, the output it shows)."""
+    text = DOC.read_text(encoding="utf-8")
+    session = text[text.index("<!-- session:") : text.index("<!-- end of session -->")]
+    blocks = re.findall(r"```(sql|text)\n(.*?)```", session, flags=re.S)
+    sql = "".join(body for kind, body in blocks if kind == "sql")
+    shown = "".join(body for kind, body in blocks if kind == "text")
+    return sql, shown
+
+
+def doc_sections() -> dict[str, str]:
+    text = DOC.read_text(encoding="utf-8")
+    parts = re.split(r"^### `(\w+)`", text, flags=re.M)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def test_docs_describe_every_table_and_column(db: Path) -> None:
+    sections = doc_sections()
+    conn = connect(db)
+    for table in tables(conn):
+        assert table in sections, f"docs/schema.md has no section for {table}"
+        documented = set(re.findall(r"^\| `(\w+)` \|", sections[table], flags=re.M))
+        columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        assert documented == columns, table
+    conn.close()
+
+
+def test_docs_give_every_code_its_chinese_word() -> None:
+    from board.store import codes
+
+    text = DOC.read_text(encoding="utf-8")
+    lists = {
+        "stage": codes.STAGES,
+        "category": codes.CATEGORIES,
+        "status": codes.PLEDGE_STATUSES,
+        "blocker": codes.BLOCKER_CATEGORIES,
+        "kind": codes.DEPARTMENT_KINDS,
+    }
+    for prefix, values in lists.items():
+        for code in values:
+            word = zh_cn.STRINGS[f"{prefix}.{code}"]
+            assert f"| `{code}` | {word} |" in text, (code, word)
+
+
+def test_docs_session_runs_as_written(tmp_path: Path) -> None:
+    """Every statement of the example works on a fresh demo and shows what the page shows."""
+    from board.store.demo import build_demo
+
+    sql, shown = doc_session()
+    assert "INSERT INTO pledges" in sql and "UPDATE pledges" in sql
+    path = tmp_path / "doc.db"
+    build_demo(path, date.today())
+    statements = "\n".join(line for line in sql.splitlines() if not line.startswith("."))
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript(statements)  # plain Python sqlite3: every statement is valid
+    conn.close()
+
+    sqlite3_shell = shutil.which("sqlite3")
+    if sqlite3_shell is None:
+        pytest.skip("the sqlite3 command-line shell is not installed")
+    path.unlink()
+    build_demo(path, date.today())
+    result = subprocess.run(
+        [sqlite3_shell, "-bail", str(path)], input=sql, capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    got = STAMP.sub("<time>", result.stdout)
+    assert got == STAMP.sub("<time>", shown), (
+        "docs/schema.md's sqlite3 session no longer shows what sqlite3 prints: rerun it on a "
+        "fresh `board demo --no-open --db /tmp/doc.db` and update the page"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from board.i18n import t
@@ -19,7 +20,7 @@ def department_card(
     text.append_text(light_text(status.light, family))
     text.append(" ")
     summary = t("dept.summary", done=status.done, total=status.total, overdue=status.overdue)
-    name_width = max(4, width - 6 - len(summary) * 2)
+    name_width = max(4, width - 6 - cell_len(summary))
     text.append(fit(clean(dept.name), name_width), style="bold")
     text.append("  " + summary, style="dim")
     shown = card.pledges[:max_lines]
