@@ -91,16 +91,31 @@ class DisplayOptions:
     log: Path | None = None
 
 
-def db_option(default: Path) -> Callable[[F], F]:
+def db_option(default: Path, *, from_env: bool = True) -> Callable[[F], F]:
     return click.option(
         "--db",
         "db",
         type=click.Path(path_type=Path, dir_okay=False),
-        envvar="BOARD_DB",
+        envvar="BOARD_DB" if from_env else None,
         default=default,
         show_default=True,
-        help="SQLite file ($BOARD_DB).",
+        help="SQLite file ($BOARD_DB)." if from_env else "SQLite file.",
     )
+
+
+def chosen_db(db: Path, *, from_env: bool = True) -> Path:
+    """A subcommand's --db, or the one given before the subcommand (`board --db X migrate`)."""
+    ctx = click.get_current_context()
+    if ctx.get_parameter_source("db") is not click.core.ParameterSource.DEFAULT:
+        return db
+    parent = ctx.parent
+    if parent is not None and "db" in parent.params:
+        source = parent.get_parameter_source("db")
+        if source is click.core.ParameterSource.COMMANDLINE or (
+            from_env and source is click.core.ParameterSource.ENVIRONMENT
+        ):
+            return Path(parent.params["db"])
+    return db
 
 
 today_option: Callable[[F], F] = click.option(
@@ -161,13 +176,13 @@ def init(db: Path, path: Path | None) -> None:
     """Create an empty database with board's schema (at PATH, or --db)."""
     from board.store.schema import create_database
 
-    db = path or db  # `board init FILE`, as the "database not found" message suggests
+    db = path or chosen_db(db)  # `board init FILE`, as the "not found" message suggests
     create_database(db, {"zone_name": "", "season_end": "", "year_end": ""})
     click.echo(t("cli.created", path=db))
 
 
 @cli.command()
-@db_option(DEMO_DB)
+@db_option(DEMO_DB, from_env=False)
 @click.option("--no-open", is_flag=True, help="Build the file only; do not open the board.")
 @click.option("--projects", type=CountType(0), default=0, help="Add N synthetic projects.")
 @today_option
@@ -178,6 +193,8 @@ def demo(
     """Build the demo zone of the speech (and open it)."""
     from board.store.demo import build_demo
 
+    # $BOARD_DB is not read here: a demo must never overwrite the office's real database.
+    db = chosen_db(db, from_env=False)
     day = today or options.today or date.today()
     if db == DEMO_DB:
         db.parent.mkdir(exist_ok=True)
@@ -209,6 +226,7 @@ def migrate(db: Path) -> None:
     """Upgrade an older database to this board's schema."""
     from board.store.schema import migrate as run_migrations
 
+    db = chosen_db(db)
     old, new = run_migrations(db)
     if old == new:
         click.echo(t("cli.up_to_date", path=db, version=new))

@@ -736,8 +736,8 @@ def doc_column_tables() -> dict[str, set[str]]:
     found = {}
     for table, body in zip(parts[1::2], parts[2::2], strict=True):
         lines = body[body.index("| 列 column |") :].splitlines()
-        rows = [line for line in lines[: next(i for i, x in enumerate(lines) if not x)]]
-        found[table] = {m.group(1) for line in rows if (m := re.match(r"\| `(\w+)` \|", line))}
+        rows = lines[: lines.index("")]
+        found[table] = {cell.group(1) for row in rows if (cell := re.match(r"\| `(\w+)` \|", row))}
     return found
 
 

@@ -12,6 +12,7 @@ STRINGS: dict[str, str] = {
     "err.unwritable": "cannot create a file in this folder (no write permission): {path}",
     "err.no_dir": "folder does not exist: {path}",
     "err.exists": "the file already exists and will not be overwritten: {path} (to upgrade an old file use board migrate)",
+    "err.not_demo": "this file is not a demo database and will not be overwritten: {path} (build the demo elsewhere, e.g. data/demo.db)",
     "err.sqlite": "error reading the database: {path}: {detail}",
     "err.io": "error reading or writing a file: {path}: {detail}",
     "err.bad_date": "not a date: {value} (use YYYY-MM-DD, e.g. 2023-10-15)",

@@ -13,6 +13,7 @@ STRINGS: dict[str, str] = {
     "err.unwritable": "无法在该目录创建文件（没有写入权限）：{path}",
     "err.no_dir": "目录不存在：{path}",
     "err.exists": "文件已存在，不会覆盖：{path}（要升级旧库请用 board migrate）",
+    "err.not_demo": "该文件不是演示库，不会被覆盖：{path}（演示库请换一个路径，如 data/demo.db）",
     "err.sqlite": "读取数据库出错：{path}：{detail}",
     "err.io": "读写文件出错：{path}：{detail}",
     "err.bad_date": "日期格式不对：{value}（应为 YYYY-MM-DD，例如 2023-10-15）",

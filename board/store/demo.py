@@ -329,6 +329,22 @@ def checkpoint_target(path: Path) -> None:
         checkpoint(path, busy_timeout_ms=2000)
 
 
+def refuse_real_database(path: Path) -> None:
+    """Only an earlier demo may be replaced: a real database is never overwritten."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
+        try:
+            row = raw.execute("SELECT value FROM board_meta WHERE key = 'demo'").fetchone()
+        finally:
+            raw.close()
+    except sqlite3.Error:
+        row = None
+    if row is None or row[0] != "1":
+        raise BoardError(t("err.not_demo", path=path), kind="exists")
+
+
 def build_demo(
     path: Path, today: date, extra_projects: int = 0, source_path: Path | None = None
 ) -> dict[str, int]:
@@ -343,11 +359,13 @@ def build_demo(
         ) from exc
     zone = source["zone"]
     meta = {
+        "demo": "1",
         "zone_name": zone["name"],
         "season_end": day(zone["season_end_in"]) or "",
         "year_end": day(zone["year_end_in"]) or "",
     }
     ensure_writable_dir(path)
+    refuse_real_database(path)
     try:
         fd, tmp_name = tempfile.mkstemp(
             prefix=f".{path.name}.", suffix=".building", dir=path.parent
