@@ -52,7 +52,7 @@ def write_sql(db: Path, sql: str, journal: str | None = None) -> None:
     subprocess.run([sys.executable, "-c", script, str(db), sql], check=True, timeout=30)
 
 
-def make_app(db: Path, **kwargs: object) -> "BoardApp":  # noqa: F821
+def make_app(db: Path, **kwargs: object) -> BoardApp:  # noqa: F821
     from board.cli import DisplayOptions
     from board.ui.app import BoardApp
 
