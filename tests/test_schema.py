@@ -377,7 +377,7 @@ def test_board_meta_holds_schema_version_and_zone(db: Path) -> None:
     conn = connect(db)
     meta = dict(conn.execute("SELECT key, value FROM board_meta"))
     conn.close()
-    assert meta["schema_version"] == str(SCHEMA_VERSION) == "2"
+    assert meta["schema_version"] == str(SCHEMA_VERSION) == "3"
     assert {k: meta[k] for k in META} == META
 
 
@@ -634,7 +634,9 @@ def test_migrate_version_1_file(tmp_path: Path) -> None:
     result = board("--lang", "en", "migrate", "--db", str(old), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert result.stdout.strip() == en.STRINGS["cli.migrated"].format(path=old, old=1, new=2)
+    assert result.stdout.strip() == en.STRINGS["cli.migrated"].format(
+        path=old, old=1, new=SCHEMA_VERSION
+    )
 
     fresh = new_db(tmp_path / "fresh.db")
     assert shape(old) == shape(fresh)
@@ -665,7 +667,7 @@ def test_migrate_version_1_file(tmp_path: Path) -> None:
     assert conn.execute("SELECT count(*) FROM change_log").fetchone()[0] == logged_before
     conn.close()
 
-    # The triggers of version 2 work: per-column log (new columns too) and version bumps.
+    # The triggers of the current version work: per-column log (new columns too) and version bumps.
     run_sql_elsewhere(
         old,
         "UPDATE pledges SET status = 'done', done_on = '2023-09-18' WHERE id = 1;"
@@ -687,7 +689,9 @@ def test_migrate_version_1_file(tmp_path: Path) -> None:
 
     again = board("--lang", "en", "migrate", "--db", str(old), cwd=tmp_path)
     assert again.returncode == 0, again.stderr
-    assert again.stdout.strip() == en.STRINGS["cli.up_to_date"].format(path=old, version=2)
+    assert again.stdout.strip() == en.STRINGS["cli.up_to_date"].format(
+        path=old, version=SCHEMA_VERSION
+    )
 
 
 def test_migrate_up_to_date_file_says_so(db: Path, tmp_path: Path) -> None:
@@ -695,10 +699,14 @@ def test_migrate_up_to_date_file_says_so(db: Path, tmp_path: Path) -> None:
     result = board("migrate", "--db", str(db), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert result.stdout.strip() == zh_cn.STRINGS["cli.up_to_date"].format(path=db, version=2)
+    assert result.stdout.strip() == zh_cn.STRINGS["cli.up_to_date"].format(
+        path=db, version=SCHEMA_VERSION
+    )
     english = board("--lang", "en", "migrate", "--db", str(db), cwd=tmp_path)
     assert english.returncode == 0
-    assert english.stdout.strip() == en.STRINGS["cli.up_to_date"].format(path=db, version=2)
+    assert english.stdout.strip() == en.STRINGS["cli.up_to_date"].format(
+        path=db, version=SCHEMA_VERSION
+    )
     assert shape(db) == before
 
 

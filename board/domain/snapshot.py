@@ -104,6 +104,7 @@ class Blocker:
     opened_on: date | None = None
     due_on: date | None = None
     resolved_on: date | None = None
+    note: str | None = None
     version: int = 1
     problems: tuple[str, ...] = ()
 

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, text
 from board.store.codes import BLOCKER_CATEGORIES, CATEGORIES, PLEDGE_STATUSES, STAGES, sql_in
 from board.store.triggers import all_triggers
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA_V1 = f"""
 CREATE TABLE departments (
@@ -89,7 +89,7 @@ def create_v1(conn: Connection) -> None:
     for statement in SCHEMA_V1.split(";"):
         if statement.strip():
             conn.exec_driver_sql(statement)
-    for _name, sql in all_triggers(with_versions=False):
+    for _name, sql in all_triggers(1):
         conn.exec_driver_sql(sql)
     conn.execute(text("INSERT INTO board_meta (key, value) VALUES ('schema_version', '1')"))
 
@@ -128,8 +128,16 @@ def step_2(conn: Connection) -> None:
     ):
         conn.exec_driver_sql(sql)
     drop_triggers(conn)
-    for _name, sql in all_triggers():
+    for _name, sql in all_triggers(2):
         conn.exec_driver_sql(sql)
 
 
-STEPS: dict[int, Callable[[Connection], None]] = {2: step_2}
+def step_3(conn: Connection) -> None:
+    """v3: a note on blockers (how a blocker was resolved, 销号说明)."""
+    conn.exec_driver_sql("ALTER TABLE blockers ADD COLUMN note TEXT")
+    drop_triggers(conn)
+    for _name, sql in all_triggers(3):
+        conn.exec_driver_sql(sql)
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {2: step_2, 3: step_3}

@@ -2,9 +2,9 @@
 
 Table and column names match DESIGN.md exactly. Dates are ISO `YYYY-MM-DD` text (other tools
 write them with plain SQL), money is 万元, and codes are the English words in `codes.py`.
-Columns beyond DESIGN.md's minimum: `version` on editable rows (conflict-safe edits) and
+Columns beyond DESIGN.md's minimum: `version` on editable rows (conflict-safe edits),
 `baseline_progress` / `target_note` on sprint goals (序时进度 needs a starting point, and a
-sprint target is said in words).
+sprint target is said in words), and `note` on blockers (how it was resolved).
 """
 
 from __future__ import annotations
@@ -148,6 +148,7 @@ class Blocker(Base):
     opened_on: Mapped[str | None] = mapped_column(String)
     due_on: Mapped[str | None] = mapped_column(String)
     resolved_on: Mapped[str | None] = mapped_column(String)
+    note: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, server_default="1")
 
 

@@ -184,6 +184,7 @@ def read_blocker(row: Row[Any]) -> s.Blocker:
         opened_on=r.date("opened_on"),
         due_on=r.date("due_on"),
         resolved_on=r.date("resolved_on"),
+        note=r.opt_text("note"),
         version=r.integer("version", 1),
         problems=tuple(r.problems),
     )

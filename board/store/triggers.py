@@ -132,13 +132,25 @@ def version_trigger(table: str, has_updated_at: bool) -> tuple[str, str]:
     return f"trg_{table}_version", sql
 
 
-def all_triggers(with_versions: bool = True) -> list[tuple[str, str]]:
-    """Every trigger of the current schema (or of schema 1, without version bumps)."""
+# Columns that appeared after schema 1, and the version that added them: a migration step lays
+# down the triggers of its own version, which must not name columns that do not exist yet.
+ADDED_IN: Final = {
+    ("sprint_goals", "baseline_progress"): 2,
+    ("sprint_goals", "target_note"): 2,
+    ("blockers", "note"): 3,
+}
+VERSIONS_FROM: Final = 2  # row versions (and their bump triggers) came with schema 2
+
+
+def all_triggers(version: int | None = None) -> list[tuple[str, str]]:
+    """Every trigger of schema `version` (default: the current one)."""
+    from board.store.migrations import SCHEMA_VERSION
+
+    version = SCHEMA_VERSION if version is None else version
     triggers: list[tuple[str, str]] = []
     for table, (summary, columns) in WATCHED.items():
-        if not with_versions and table == "sprint_goals":
-            columns = tuple(c for c in columns if c not in ("baseline_progress", "target_note"))
-        triggers.extend(change_log_triggers(table, summary, columns))
-    if with_versions:
+        present = tuple(c for c in columns if ADDED_IN.get((table, c), 1) <= version)
+        triggers.extend(change_log_triggers(table, summary, present))
+    if version >= VERSIONS_FROM:
         triggers.extend(version_trigger(t, stamped) for t, stamped in VERSIONED.items())
     return triggers
