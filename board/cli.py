@@ -234,6 +234,14 @@ def migrate(db: Path) -> None:
         click.echo(t("cli.migrated", path=db, old=old, new=new))
 
 
+def register_commands() -> None:
+    """The data commands live in their own module; attach them to the group."""
+    from board.cli_writes import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
 def early_language(argv: list[str]) -> None:
     """Honour --lang / $BOARD_LANG before parsing, so parse errors come in that language too."""
     wanted = os.environ.get("BOARD_LANG")
@@ -255,6 +263,7 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the `board` console script."""
     args = list(sys.argv[1:] if argv is None else argv)
     early_language(args)
+    register_commands()
     try:
         code = cli.main(args=args, prog_name="board", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -62,6 +62,7 @@ WATCHED: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
             "opened_on",
             "due_on",
             "resolved_on",
+            "note",
         ),
     ),
     "sprints": ("name", ("name", "starts_on", "ends_on")),

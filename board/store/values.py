@@ -73,9 +73,11 @@ def check_code(value: Any, kind: str) -> str:
         if text in words or text.casefold() in {w.casefold() for w in words}:
             return code
     raise BoardError(
-        t("err.bad_code", value=text or "∅", choices=" / ".join(
-            f"{c} {t(f'{prefix}.{c}')}" for c in codes
-        )),
+        t(
+            "err.bad_code",
+            value=text or "∅",
+            choices=" / ".join(f"{c} {t(f'{prefix}.{c}')}" for c in codes),
+        ),
         kind="value",
     )
 
