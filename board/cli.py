@@ -89,6 +89,7 @@ class DisplayOptions:
     present: int | None = None
     poll: bool = False
     log: Path | None = None
+    edit: bool = False
 
 
 def db_option(default: Path, *, from_env: bool = True) -> Callable[[F], F]:
@@ -147,6 +148,7 @@ def open_board(db: Path, options: DisplayOptions) -> int:
     help="Start the slideshow, N seconds a page (default 15).",
 )
 @click.option("--poll", is_flag=True, help="Poll the file (network shares) instead of inotify.")
+@click.option("--edit", is_flag=True, help="Edit mode: keys that change the data (see README).")
 @click.option("--log", type=click.Path(path_type=Path, dir_okay=False), help="Write a log file.")
 @click.version_option(__version__, "--version", prog_name="board")
 @click.pass_context
@@ -158,12 +160,15 @@ def cli(
     theme: str,
     present: int | None,
     poll: bool,
+    edit: bool,
     log: Path | None,
 ) -> None:
     """调度看板 board: a live terminal board for project dispatch meetings."""
     if lang:
         set_language(lang)
-    options = DisplayOptions(today=today, theme=theme, present=present, poll=poll, log=log)
+    options = DisplayOptions(
+        today=today, theme=theme, present=present, poll=poll, log=log, edit=edit
+    )
     ctx.obj = options
     if ctx.invoked_subcommand is None:
         ctx.exit(open_board(db, options))
@@ -216,6 +221,7 @@ def demo(
             present=options.present,
             poll=options.poll,
             log=options.log,
+            edit=options.edit,
         )
         click.get_current_context().exit(open_board(db, opened))
 

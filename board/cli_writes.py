@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from board.cli import DEFAULT_DB, DateType, DisplayOptions, chosen_db, db_option
+from board.cli import DEFAULT_DB, DateType, DisplayOptions, db_option
 from board.errors import BoardError
 from board.i18n import t
 from board.store import writer as w
@@ -46,6 +46,22 @@ def report(change: w.Change, as_json: bool) -> None:
         f"{k}={v}" for k, v in change.fields.items() if v is not None and not k.endswith("_id")
     )
     click.echo(t(f"write.{change.action}", what=what, id=change.row_id, fields=fields or "—"))
+
+
+def chosen_db(db: Path) -> Path:
+    """This command's --db; else a --db typed before the group (`board --db X pledge add`), which
+    also beats $BOARD_DB; else $BOARD_DB or the default. (`board.cli.chosen_db` only looks one
+    level up, which here is the `pledge`/`project`... group, not `board` itself.)"""
+    typed = click.core.ParameterSource.COMMANDLINE
+    ctx = click.get_current_context()
+    if ctx.get_parameter_source("db") is typed:
+        return db
+    outer = ctx.parent
+    while outer is not None:
+        if "db" in outer.params and outer.get_parameter_source("db") is typed:
+            return Path(outer.params["db"])
+        outer = outer.parent
+    return db
 
 
 def run(db: Path, work: Callable[[Any], w.Change], as_json: bool) -> None:

@@ -108,8 +108,11 @@ async def test_enter_on_a_department_opens_its_page(demo_db: Path) -> None:
         assert isinstance(app.screen, DepartmentScreen)
         title = text_of(app.screen.query_one("#detail-title"))
         assert "规划建设局" in title
+        head = text_of(app.screen.query_one("#detail-head"))
         body = text_of(app.screen.query_one("#detail-body"))
-        assert "全部表态" in body and "牵头项目" in body and "负责的问题" in body
+        assert "全部表态" in head and "牵头项目" in body and "负责的问题" in body
+        pledges = app.screen.query_one("#pledges")
+        assert pledges.option_count > 0
         await pilot.press("escape")
         assert focused_id(app) == "departments"
 

@@ -27,7 +27,9 @@ from board.domain.diff import diff_snapshots
 from board.errors import BoardError
 from board.i18n import t
 from board.store.source import SnapshotSource
+from board.store.writer import Writer
 from board.ui.commands import JumpProvider
+from board.ui.editing import EDIT_ACTIONS, EDIT_BINDINGS, EditActions
 from board.ui.model import (
     DEPARTMENT_ORDERS,
     LIGHT_FILTERS,
@@ -122,7 +124,7 @@ class LoadFailed(Message):
         self.error = error
 
 
-class BoardApp(App[int]):
+class BoardApp(EditActions, App[int]):
     """调度看板."""
 
     CSS_PATH = "board.tcss"
@@ -141,6 +143,7 @@ class BoardApp(App[int]):
         Binding("r", "reload", "key.reload", id="board.reload"),
         Binding("t", "cycle_theme", "key.theme", id="board.theme"),
         Binding("ctrl+p", "command_palette", "key.palette", id="board.palette", show=False),
+        *EDIT_BINDINGS,
     ]
 
     def __init__(
@@ -162,9 +165,10 @@ class BoardApp(App[int]):
         self.clock = clock  # wall time for "updated HH:MM:SS" (tests pin it)
         self.source = SnapshotSource(db)
         self.watcher: DatabaseWatcher | None = None
+        self.writer: Writer | None = None  # only in --edit: the plain display never writes
         self.board: Board | None = None
         self.state = ViewState()
-        self.fresh = Freshness(polling=self.options.poll)
+        self.fresh = Freshness(polling=self.options.poll, editing=self.options.edit)
         self.theme_key = self.options.theme
         self.slideshow = Slideshow(seconds=self.options.present or 15)
         self.first_change_id: int | None = None
@@ -200,6 +204,14 @@ class BoardApp(App[int]):
         if self.watcher is not None:
             self.watcher.stop()
         self.source.close()
+        if self.writer is not None:
+            self.writer.close()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Edit keys exist only in --edit; elsewhere they are not bound at all."""
+        if action in EDIT_ACTIONS:
+            return self.options.edit
+        return True
 
     def load_keymap(self) -> None:
         path = keymap_path()
@@ -344,6 +356,8 @@ class BoardApp(App[int]):
         board = self.board
         if overview is None or not overview.is_mounted or board is None:
             return
+        if not overview.query(BoardHeader):
+            return  # being built or torn down: nothing to draw into
         family = self.theme_key
         with self.batch_update():
             overview.query_one(BoardHeader).show(board, self.fresh, family)
@@ -378,14 +392,17 @@ class BoardApp(App[int]):
         open_count = sum(len(getattr(g, "blockers", ())) for g in groups)
         return {
             "projects": Text(
-                f"1 {t(PANEL_TITLES['projects'])}（{projects}）· {t(f'sort.{self.state.sort}')}"
+                t("panel.title", n=1, name=t(PANEL_TITLES["projects"]), count=projects)
+                + f" · {t(f'sort.{self.state.sort}')}"
                 + suffix
             ),
             "departments": Text(
-                f"2 {t(PANEL_TITLES['departments'])}（{departments}）· "
-                f"{t(f'deptorder.{self.state.department_order}')}"
+                t("panel.title", n=2, name=t(PANEL_TITLES["departments"]), count=departments)
+                + f" · {t(f'deptorder.{self.state.department_order}')}"
             ),
-            "blockers": Text(f"3 {t(PANEL_TITLES['blockers'])}（{open_count}）"),
+            "blockers": Text(
+                t("panel.title", n=3, name=t(PANEL_TITLES["blockers"]), count=open_count)
+            ),
             "ranking": Text(f"4 {t(PANEL_TITLES['ranking'])}"),
         }
 
@@ -465,6 +482,8 @@ class BoardApp(App[int]):
         seen: set[str] = set()
         for binding in [*OverviewScreen.BINDINGS, *self.BINDINGS]:
             if not isinstance(binding, Binding) or binding.id in seen:
+                continue
+            if binding.action in EDIT_ACTIONS and not self.options.edit:
                 continue
             seen.add(binding.id or "")
             keys = self._keymap.get(binding.id or "", binding.key) if binding.id else binding.key

@@ -136,6 +136,15 @@ def days_phrase(due: date | None, today: date) -> str:
     return t("days.left", days=days)
 
 
+def phrase_width() -> int:
+    """Cells of the longest due phrase in the UI language (逾期 99 天 / 99 d overdue)."""
+    return max(
+        cell_len(t("days.overdue", days=99)),
+        cell_len(t("days.left", days=99)),
+        cell_len(t("days.today")),
+    )
+
+
 def countdown(target: date | None, today: date, key: str) -> str:
     """距冬季停工 N 天, or that it has passed (never a negative count)."""
     if target is None:

@@ -18,8 +18,20 @@ from textual.widgets import Static
 from board.domain.snapshot import STAGE_ORDER, Blocker, Pledge
 from board.i18n import t
 from board.ui.model import Board, urgency
-from board.ui.text import clean, days_phrase, light_text, money, pipeline, progress_bar
+from board.ui.text import (
+    clean,
+    days_phrase,
+    fit,
+    light_style,
+    light_text,
+    money,
+    pad,
+    phrase_width,
+    pipeline,
+    progress_bar,
+)
 from board.ui.widgets.bars import KeyBar, PresenterBar
+from board.ui.widgets.cards import Card, CardList
 
 
 def section(title: str) -> Text:
@@ -246,12 +258,80 @@ class ProjectScreen(DetailScreen):
         return title, Group(*parts)
 
 
+def pledge_card(board: Board, pledge: Pledge, family: str) -> Card:
+    """One pledge as a selectable line: light, due date, how long left, project, content."""
+    light = board.status.pledges[pledge.id]
+    when = (
+        t(f"status.{pledge.status}")
+        if pledge.is_closed
+        else days_phrase(pledge.due_on, board.today)
+    )
+    project = board.projects.get(pledge.project_id) if pledge.project_id is not None else None
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append_text(light_text(light, family))
+    text.append(f"  {pledge.due_on.isoformat() if pledge.due_on else '—':<10}  ")
+    text.append(pad(when, phrase_width()) + "  ", style=light_style(light, family))
+    if project is not None:
+        text.append(fit(clean(project.name), 16) + "  ", style="dim")
+    text.append(clean(pledge.content))
+    if pledge.note:
+        text.append(f"（{clean(pledge.note)}）", style="dim")
+    if pledge.problems:
+        text.append(" " + t("bad.value"), style="bold")
+    return Card(id=f"pledge-{pledge.id}", prompt=text)
+
+
+class PledgeList(CardList):
+    """A department's pledges, most urgent first; in edit mode the one under the cursor is
+    what the edit keys act on."""
+
+    DEFAULT_CSS = "PledgeList { height: auto; max-height: 24; border: none; }"
+
+    def pledge_id_at_cursor(self) -> int | None:
+        card_id = self.highlighted_id
+        return int(card_id.removeprefix("pledge-")) if card_id else None
+
+
 class DepartmentScreen(DetailScreen):
     """A department: all its pledges, the projects it leads, the blockers it owns, its score."""
 
     def __init__(self, board: Board, family: str, department_id: int) -> None:
         super().__init__(board, family)
         self.department_id = department_id
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-title")
+        with VerticalScroll(id="detail-scroll"):
+            yield Static(id="detail-head")
+            yield PledgeList(id="pledges")
+            yield Static(id="detail-body")
+        yield PresenterBar()
+        yield KeyBar()
+
+    def render_board(self) -> None:
+        title, body = self.build()
+        self.query_one("#detail-title", Static).update(title)
+        self.query_one("#detail-body", Static).update(body)
+        board = self.board
+        dept = board.departments.get(self.department_id)
+        head = self.query_one("#detail-head", Static)
+        pledge_list = self.query_one(PledgeList)
+        if dept is None:
+            head.update("")
+            pledge_list.show_cards([])
+            return
+        status = board.status.departments[dept.id]
+        score = (
+            t("detail.score", score=f"{status.score:.0%}", due=status.due, done=status.due_done)
+            if status.score is not None
+            else t("detail.no_score")
+        )
+        head.update(Group(Text(score, style="bold"), section(t("detail.dept_pledges"))))
+        pledges = sorted(
+            board.pledges_by_department.get(dept.id, []),
+            key=lambda p: urgency(p, board.status.pledges[p.id]),
+        )
+        pledge_list.show_cards([pledge_card(board, p, self.family) for p in pledges])
 
     def build(self) -> tuple[Text, RenderableType]:
         board = self.board
@@ -272,16 +352,6 @@ class DepartmentScreen(DetailScreen):
             "  " + t("dept.summary", done=status.done, total=status.total, overdue=status.overdue)
         )
         parts: list[RenderableType] = []
-        score = (
-            t("detail.score", score=f"{status.score:.0%}", due=status.due, done=status.due_done)
-            if status.score is not None
-            else t("detail.no_score")
-        )
-        parts.append(Text(score, style="bold"))
-        parts.append(section(t("detail.dept_pledges")))
-        parts.append(
-            pledge_table(board, board.pledges_by_department.get(dept.id, []), self.family, "dept")
-        )
         parts.append(section(t("detail.dept_projects")))
         led = [p for p in board.snapshot.projects if p.lead_department_id == dept.id]
         if not led:

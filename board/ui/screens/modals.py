@@ -25,8 +25,9 @@ class HelpScreen(ModalScreen[None]):
     ]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: auto; max-width: 90%; height: auto; max-height: 90%;
+    HelpScreen > VerticalScroll { width: 72; max-width: 95%; height: auto; max-height: 90%;
                                   border: thick $accent; background: $surface; padding: 0 2; }
+    HelpScreen Static { width: 100%; height: auto; }
     """
 
     def __init__(self, rows: list[tuple[str, str]]) -> None:

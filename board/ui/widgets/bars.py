@@ -39,8 +39,8 @@ class PresenterBar(Static):
     """ "下一页：土地局 · 9 秒" while the slideshow runs; hidden otherwise."""
 
     DEFAULT_CSS = """
-    PresenterBar { dock: bottom; height: 1; display: none; text-align: right; padding: 0 1;
-                   color: $text-muted; }
+    PresenterBar { height: 1; display: none; text-align: right; padding: 0 1;
+                   background: $panel; color: $accent; text-style: bold; }
     PresenterBar.-on { display: block; }
     """
 

@@ -7,7 +7,16 @@ from rich.text import Text
 from board.domain.snapshot import Blocker
 from board.i18n import t
 from board.ui.model import BlockerGroup, Board
-from board.ui.text import HIGHLIGHT_STYLE, clean, days_phrase, fit, light_style, light_text, pad
+from board.ui.text import (
+    HIGHLIGHT_STYLE,
+    clean,
+    days_phrase,
+    fit,
+    light_style,
+    light_text,
+    pad,
+    phrase_width,
+)
 from board.ui.widgets.cards import Card, CardList
 
 
@@ -19,7 +28,7 @@ def blocker_card(board: Board, blocker: Blocker, width: int, lit: bool, family: 
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append_text(light_text(light, family, word=False))
     text.append(
-        " " + pad(days_phrase(blocker.due_on, board.today), 10),
+        " " + pad(days_phrase(blocker.due_on, board.today), phrase_width()),
         style=light_style(light, family),
     )
     text.append(" " + fit(clean(dept), 10) + " ", style="bold")
@@ -36,7 +45,7 @@ class BlockerList(CardList):
     def show(
         self, board: Board, groups: list[BlockerGroup], resolved: int, lit: set[int], family: str
     ) -> None:
-        width = max(20, (self.scrollable_content_region.width or 60) - 1)
+        width = self.text_width
         cards: list[Card] = []
         for group in groups:
             header = Text(

@@ -39,6 +39,18 @@ class CardList(OptionList):
         self._prompts: dict[str, tuple[str, tuple[Span, ...]]] = {}
 
     @property
+    def text_width(self) -> int:
+        """Cells a card line may use: the widget less a scrollbar, whether one shows or not,
+        so a card's layout never depends on how many cards there are."""
+        return max(20, (self.size.width or 60) - 3)
+
+    def on_resize(self) -> None:
+        # Cards are cut to the width: a new width (or a hidden panel shown) needs a redraw.
+        redraw = getattr(self.app, "render_all", None)
+        if callable(redraw):
+            self.call_after_refresh(redraw)
+
+    @property
     def highlighted_id(self) -> str | None:
         option = self.highlighted_option
         return option.id if option is not None else None

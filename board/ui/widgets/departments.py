@@ -7,7 +7,16 @@ from rich.text import Text
 
 from board.i18n import t
 from board.ui.model import Board, DepartmentCard
-from board.ui.text import HIGHLIGHT_STYLE, clean, days_phrase, fit, light_style, light_text, pad
+from board.ui.text import (
+    HIGHLIGHT_STYLE,
+    clean,
+    days_phrase,
+    fit,
+    light_style,
+    light_text,
+    pad,
+    phrase_width,
+)
 from board.ui.widgets.cards import Card, CardList
 
 
@@ -35,9 +44,9 @@ def department_card(
         )
         text.append("\n  ")
         text.append_text(light_text(light, family, word=False))
-        text.append(" " + pad(when, 10) + " ", style=light_style(light, family))
+        text.append(" " + pad(when, phrase_width()) + " ", style=light_style(light, family))
         content = clean(pledge.content) + (" " + t("bad.value") if pledge.problems else "")
-        text.append(fit(content, max(4, width - 16)))
+        text.append(fit(content, max(4, width - 6 - phrase_width())))
     hidden = len(card.pledges) - len(shown)
     if hidden > 0:
         text.append("\n  " + t("dept.more", count=hidden), style="dim italic")
@@ -50,7 +59,7 @@ class DepartmentCards(CardList):
     """Cards in speaking order (or worst first), each with its pledges."""
 
     def show(self, board: Board, cards: list[DepartmentCard], lit: set[int], family: str) -> None:
-        width = max(20, (self.scrollable_content_region.width or 60) - 1)
+        width = self.text_width
         height = self.size.height or 20
         # Enough lines per card that a tall screen shows more, a short one stays scannable.
         max_lines = max(2, min(8, height // 6))

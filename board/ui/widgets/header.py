@@ -26,6 +26,7 @@ class Freshness:
     readable: bool = True
     polling: bool = False
     changes: int = 0
+    editing: bool = False
 
 
 class BoardHeader(Static):
@@ -58,6 +59,9 @@ class BoardHeader(Static):
             right.append(t("header.unreadable"), style=light_style(Light.RED, family))
         if fresh.changes:
             right.append(" · " + t("header.changes", count=fresh.changes))
+        if fresh.editing:
+            right.append(" · ")
+            right.append(t("edit.mode"), style="bold reverse")
         width = self.size.width or 160
         if left.cell_len + right.cell_len + 4 > width:
             # Narrow terminal: two lines, each whole, rather than a squeezed column.

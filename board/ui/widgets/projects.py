@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
@@ -34,10 +35,26 @@ COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("stage", "col.stage", 5),
     ("progress", "col.progress", 13),
     ("target", "col.target", None),
-    ("floating", "col.floating", 6),
+    ("floating", "col.floating", 7),
     ("lead", "col.lead", 10),
     ("blockers", "col.blockers", 5),
 )
+
+
+def fixed_width(key: str, label: str, default: int) -> int:
+    """A fixed column is as wide as its header and its widest word in the UI language."""
+    words = [t(label)]
+    if key == "category":
+        words += [
+            t(f"category.{c}") for c in ("investment", "upgrade", "incubation", "infrastructure")
+        ]
+    elif key == "light":
+        words += [t(f"light.{x}") + "■" for x in ("done", "green", "amber", "red")]
+    elif key == "floating":
+        words.append(t("days.floating", days=999))
+    return max(default, min(16, max(cell_len(w) for w in words)))
+
+
 # Dropped first when the panel is narrow: the detail screen still shows them.
 NARROW_DROPS = frozenset({"category", "stage"})
 NARROW_BELOW = 100
@@ -50,14 +67,21 @@ class Widths:
     name: int
     target: int
     columns: tuple[str, ...]
+    fixed: dict[str, int]
 
     @classmethod
     def for_width(cls, width: int) -> Widths:
         keys = tuple(k for k, _l, _w in COLUMNS if width >= NARROW_BELOW or k not in NARROW_DROPS)
-        fixed = sum(w for k, _l, w in COLUMNS if w and k in keys) + 2 * len(keys) + 2
+        fixed = sum(fixed_width(k, lab, w) for k, lab, w in COLUMNS if w and k in keys)
+        fixed += 2 * len(keys) + 2
         spare = max(0, width - fixed)
         name = max(12, min(36, spare * 3 // 5))
-        return cls(name=name, target=max(10, min(48, spare - name)), columns=keys)
+        return cls(
+            name=name,
+            target=max(10, min(48, spare - name)),
+            columns=keys,
+            fixed={k: fixed_width(k, lab, w) for k, lab, w in COLUMNS if w},
+        )
 
 
 class ProjectsTable(DataTable[Text]):
@@ -75,6 +99,12 @@ class ProjectsTable(DataTable[Text]):
         self._keys: list[str] = []
         self._cells: dict[str, tuple[Text, ...]] = {}
         self._widths: Widths | None = None
+
+    def on_resize(self) -> None:
+        # Column widths follow the panel width: a new width (or a shown panel) needs a redraw.
+        redraw = getattr(self.app, "render_all", None)
+        if callable(redraw):
+            self.call_after_refresh(redraw)
 
     def project_id_at_cursor(self) -> int | None:
         if not self._keys or not (0 <= self.cursor_row < len(self._keys)):
@@ -113,7 +143,7 @@ class ProjectsTable(DataTable[Text]):
         every = {
             "light": light_text(status.light, family),
             "name": cell(name, widths.name),
-            "category": cell(t(f"category.{project.category}"), 8),
+            "category": cell(t(f"category.{project.category}"), widths.fixed["category"]),
             "stage": cell(pipeline(project.stage), 5),
             "progress": cell(progress_bar(project.progress), 13),
             "target": cell(" ".join(target_bits), widths.target),
@@ -140,6 +170,8 @@ class ProjectsTable(DataTable[Text]):
                 width = widths.name
             elif key == "target":
                 width = widths.target
+            else:
+                width = widths.fixed[key]
             self.add_column(Text(t(label), no_wrap=True), width=width, key=key)
         self._widths = widths
         self._keys = []

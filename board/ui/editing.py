@@ -1,0 +1,379 @@
+"""The edit mode (`board --edit`): keys that change the focused pledge, project, department or
+blocker, through the same write layer as the CLI, in worker threads.
+
+Every edit carries the row version it was made against. If someone changed the row in
+between, nothing is written: a dialog shows their value and yours and offers to save yours
+again on top of theirs. Edits show up on every board (this one included) through the normal
+live refresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection
+from textual import work
+from textual.binding import Binding
+from textual.message import Message
+
+from board.errors import BoardError
+from board.i18n import t
+from board.store import writer as w
+from board.store.codes import BLOCKER_CATEGORIES, PLEDGE_STATUSES, STAGE_DATE_COLUMNS, STAGES
+from board.store.values import check_date, check_optional_date, check_progress, check_text
+from board.ui.screens.detail import DepartmentScreen, PledgeList, ProjectScreen
+from board.ui.screens.forms import ChoiceScreen, ConflictScreen, Field, FormScreen
+from board.ui.screens.overview import OverviewScreen
+from board.ui.widgets.blockers import BlockerList
+from board.ui.widgets.departments import DepartmentCards
+from board.ui.widgets.projects import ProjectsTable
+from board.ui.widgets.ranking import RankingTable
+
+if TYPE_CHECKING:
+    from board.ui.app import BoardApp
+
+EDIT_ACTIONS = frozenset(
+    {
+        "mark_done",
+        "edit_content",
+        "edit_due",
+        "edit_note",
+        "edit_status",
+        "add_pledge",
+        "edit_stage",
+        "edit_progress",
+        "add_blocker",
+    }
+)
+
+EDIT_BINDINGS = [
+    Binding("x", "mark_done", "key.mark_done", id="edit.done"),
+    Binding("e", "edit_content", "key.edit_content", id="edit.content"),
+    Binding("u", "edit_due", "key.edit_due", id="edit.due"),
+    Binding("n", "edit_note", "key.edit_note", id="edit.note"),
+    Binding("z", "edit_status", "key.edit_status", id="edit.status"),
+    Binding("a", "add_pledge", "key.add_pledge", id="edit.add_pledge"),
+    Binding("g", "edit_stage", "key.edit_stage", id="edit.stage"),
+    Binding("v", "edit_progress", "key.edit_progress", id="edit.progress"),
+    Binding("b", "add_blocker", "key.add_blocker", id="edit.add_blocker"),
+]
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the edit keys act on: the row under the cursor, by kind and id."""
+
+    kind: str  # pledge | project | department | blocker
+    ident: int
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A change to one row, made against `version` (None: no check, e.g. an insert)."""
+
+    what: str  # pledge | project | blocker
+    ident: int
+    changes: dict[str, Any]
+    version: int | None
+
+    def work(self) -> Callable[[Connection], w.Change]:
+        table = {"pledge": w.pledges, "project": w.projects, "blocker": w.blockers}[self.what]
+        return lambda conn: w.guarded_update(
+            conn, table, self.what, self.ident, self.changes, self.version
+        )
+
+
+class WriteDone(Message):
+    def __init__(self, change: w.Change) -> None:
+        super().__init__()
+        self.change = change
+
+
+class WriteFailed(Message):
+    def __init__(self, error: BoardError, edit: Edit | None) -> None:
+        super().__init__()
+        self.error = error
+        self.edit = edit
+
+
+def code_choices(prefix: str, codes: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(c, t(f"{prefix}.{c}")) for c in codes]
+
+
+class EditActions:
+    """Mixed into BoardApp: the edit keys and the write workers."""
+
+    def _app(self) -> BoardApp:
+        return self  # type: ignore[return-value]
+
+    # Which row ----------------------------------------------------------------------------------
+
+    def edit_target(self) -> Target | None:
+        app = self._app()
+        screen = app.screen
+        if isinstance(screen, DepartmentScreen):
+            pledges = screen.query_one(PledgeList)
+            pledge_id = pledges.pledge_id_at_cursor()
+            if pledge_id is not None and app.focused is pledges:
+                return Target("pledge", pledge_id)
+            return Target("department", screen.department_id)
+        if isinstance(screen, ProjectScreen):
+            return Target("project", screen.project_id)
+        if isinstance(screen, OverviewScreen):
+            focused = app.focused
+            if isinstance(focused, ProjectsTable):
+                pid = focused.project_id_at_cursor()
+                return Target("project", pid) if pid is not None else None
+            if isinstance(focused, DepartmentCards):
+                did = focused.department_id_at_cursor()
+                return Target("department", did) if did is not None else None
+            if isinstance(focused, BlockerList):
+                bid = focused.blocker_id_at_cursor()
+                return Target("blocker", bid) if bid is not None else None
+            if isinstance(focused, RankingTable):
+                did = focused.department_id_at_cursor()
+                return Target("department", did) if did is not None else None
+        return None
+
+    def row(self, target: Target) -> Any:
+        board = self._app().board
+        if board is None:
+            return None
+        rows: dict[str, Any] = {
+            "pledge": {p.id: p for p in board.snapshot.pledges},
+            "project": board.projects,
+            "department": board.departments,
+            "blocker": {b.id: b for b in board.snapshot.blockers},
+        }
+        return rows[target.kind].get(target.ident)
+
+    def need(self, *kinds: str) -> tuple[Target, Any] | None:
+        target = self.edit_target()
+        if target is None or target.kind not in kinds:
+            self._app().notify(
+                t("edit.no_target", kinds="/".join(t(f"what.{k}") for k in kinds)),
+                severity="warning",
+                timeout=3,
+            )
+            return None
+        row = self.row(target)
+        return (target, row) if row is not None else None
+
+    # Writing --------------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="write")
+    def write(self, job: Callable[[Connection], w.Change], edit: Edit | None = None) -> None:
+        app = self._app()
+        try:
+            if app.writer is None:
+                app.writer = w.Writer(app.db)
+            app.post_message(WriteDone(app.writer.run(job)))
+        except BoardError as exc:
+            app.post_message(WriteFailed(exc, edit))
+        except Exception as exc:  # a failed edit must never take the board down
+            app.post_message(WriteFailed(BoardError(t("err.internal", detail=exc)), edit))
+
+    def apply_edit(self, edit: Edit) -> None:
+        self.write(edit.work(), edit)
+
+    def on_write_done(self, message: WriteDone) -> None:
+        app = self._app()
+        change = message.change
+        app.notify(
+            t(f"edit.{change.action}", what=t(f"table.{change.table}"), id=change.row_id), timeout=2
+        )
+        app.request_refresh(force=True)
+
+    def on_write_failed(self, message: WriteFailed) -> None:
+        app = self._app()
+        error, edit = message.error, message.edit
+        if isinstance(error, w.ConflictError) and edit is not None:
+            current = error.current.get("version")
+
+            def decided(again: bool | None) -> None:
+                if again:
+                    self.apply_edit(replace(edit, version=current))
+
+            app.push_screen(ConflictScreen(error.message), decided)
+            app.request_refresh(force=True)
+            return
+        app.notify(error.message, severity="error", timeout=6)
+
+    # Keys -----------------------------------------------------------------------------------------
+
+    def action_mark_done(self) -> None:
+        found = self.need("pledge", "blocker")
+        if found is None:
+            return
+        target, row = found
+        today = self._app().today().isoformat()
+        if target.kind == "pledge":
+            self.apply_edit(
+                Edit("pledge", row.id, {"status": "done", "done_on": today}, row.version)
+            )
+        else:
+            self.apply_edit(Edit("blocker", row.id, {"resolved_on": today}, row.version))
+
+    def form(self, title: str, fields: list[Field], then: Callable[[dict[str, Any]], None]) -> None:
+        def done(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                then(values)
+
+        self._app().push_screen(FormScreen(title, fields), done)
+
+    def action_edit_content(self) -> None:
+        found = self.need("pledge")
+        if found is None:
+            return
+        _target, row = found
+        field = Field(
+            "content", t("field.content"), row.content, lambda v: check_text(v, t("field.content"))
+        )
+        self.form(
+            t("edit.title_content"),
+            [field],
+            lambda v: self.apply_edit(
+                Edit("pledge", row.id, {"content": v["content"]}, row.version)
+            ),
+        )
+
+    def action_edit_due(self) -> None:
+        found = self.need("pledge")
+        if found is None:
+            return
+        _target, row = found
+        initial = row.due_on.isoformat() if row.due_on else ""
+        field = Field("due_on", t("field.due"), initial, check_date, "YYYY-MM-DD")
+        self.form(
+            t("edit.title_due"),
+            [field],
+            lambda v: self.apply_edit(Edit("pledge", row.id, {"due_on": v["due_on"]}, row.version)),
+        )
+
+    def action_edit_note(self) -> None:
+        found = self.need("pledge", "project", "blocker")
+        if found is None:
+            return
+        target, row = found
+        column = "progress_note" if target.kind == "project" else "note"
+        initial = getattr(row, column) or ""
+        field = Field(column, t("field.note"), initial, lambda v: v.strip() or None)
+        self.form(
+            t("edit.title_note"),
+            [field],
+            lambda v: self.apply_edit(Edit(target.kind, row.id, {column: v[column]}, row.version)),
+        )
+
+    def action_edit_status(self) -> None:
+        found = self.need("pledge")
+        if found is None:
+            return
+        _target, row = found
+        today = self._app().today().isoformat()
+
+        def chosen(status: str | None) -> None:
+            if status is not None and status != row.status:
+                changes = {"status": status, "done_on": today if status == "done" else None}
+                self.apply_edit(Edit("pledge", row.id, changes, row.version))
+
+        self._app().push_screen(
+            ChoiceScreen(
+                t("edit.title_status"), code_choices("status", PLEDGE_STATUSES), row.status
+            ),
+            chosen,
+        )
+
+    def action_add_pledge(self) -> None:
+        found = self.need("department", "pledge")
+        if found is None:
+            return
+        target, row = found
+        dept_id = row.id if target.kind == "department" else row.department_id
+        fields = [
+            Field("content", t("field.content"), "", lambda v: check_text(v, t("field.content"))),
+            Field("due_on", t("field.due"), "", check_date, "YYYY-MM-DD"),
+            Field("project", t("field.project_code"), "", lambda v: v.strip() or None),
+        ]
+
+        def save(v: dict[str, Any]) -> None:
+            self.write(lambda c: w.add_pledge(c, dept_id, v["content"], v["due_on"], v["project"]))
+
+        self.form(t("edit.title_add_pledge"), fields, save)
+
+    def action_edit_stage(self) -> None:
+        found = self.need("project")
+        if found is None:
+            return
+        _target, row = found
+        today = self._app().today().isoformat()
+
+        def chosen(stage: str | None) -> None:
+            if stage is None or stage == row.stage:
+                return
+            changes: dict[str, Any] = {"stage": stage}
+            if row.stage_date(stage) is None:
+                changes[STAGE_DATE_COLUMNS[stage]] = today
+            self.apply_edit(Edit("project", row.id, changes, row.version))
+
+        self._app().push_screen(
+            ChoiceScreen(t("edit.title_stage"), code_choices("stage", STAGES), row.stage), chosen
+        )
+
+    def action_edit_progress(self) -> None:
+        found = self.need("project")
+        if found is None:
+            return
+        _target, row = found
+        fields = [
+            Field("progress", t("field.progress"), str(row.progress), check_progress),
+            Field(
+                "progress_note",
+                t("field.note"),
+                row.progress_note or "",
+                lambda v: v.strip() or None,
+            ),
+        ]
+        self.form(
+            t("edit.title_progress"),
+            fields,
+            lambda v: self.apply_edit(Edit("project", row.id, v, row.version)),
+        )
+
+    def action_add_blocker(self) -> None:
+        found = self.need("project")
+        if found is None:
+            return
+        _target, row = found
+        today = self._app().today().isoformat()
+
+        def chosen(category: str | None) -> None:
+            if category is None:
+                return
+            fields = [
+                Field(
+                    "description",
+                    t("field.description"),
+                    "",
+                    lambda v: check_text(v, t("field.description")),
+                ),
+                Field("department", t("field.department"), "", lambda v: v.strip() or None),
+                Field("due_on", t("field.due"), "", check_optional_date, "YYYY-MM-DD"),
+            ]
+
+            def save(v: dict[str, Any]) -> None:
+                self.write(
+                    lambda c: w.add_blocker(
+                        c, row.id, category, v["department"], v["description"], v["due_on"], today
+                    )
+                )
+
+            self.form(t("edit.title_add_blocker"), fields, save)
+
+        self._app().push_screen(
+            ChoiceScreen(
+                t("edit.title_category"), code_choices("blocker", BLOCKER_CATEGORIES), None
+            ),
+            chosen,
+        )
