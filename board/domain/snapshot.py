@@ -175,7 +175,8 @@ class Snapshot:
     meetings: tuple[Meeting, ...] = ()
     sprint: Sprint | None = None
     goals: Mapping[int, SprintGoal] = field(default_factory=_empty)
-    changes: tuple[ChangeEntry, ...] = ()
+    changes: tuple[ChangeEntry, ...] = ()  # the most recent ones, newest last
+    meeting_changes: tuple[ChangeEntry, ...] = ()  # since the earlier of the last two meetings
     data_version: int = 0
     last_change_id: int = 0
 

@@ -391,6 +391,9 @@ def build_demo(
                 ):
                     insert_rows(conn, table, table_rows)
                     counts[table] += len(table_rows)
+            # The demo is the zone as it stands at today's meeting: its history starts now,
+            # so "since the last meeting" and the change markers show only what happens next.
+            conn.exec_driver_sql("DELETE FROM change_log")
         engine.dispose()
         checkpoint(tmp)
         for suffix in ("-wal", "-shm"):

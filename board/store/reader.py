@@ -266,6 +266,25 @@ def read_current_sprint(conn: Connection) -> tuple[s.Sprint | None, dict[int, s.
     return sprint, goals
 
 
+MEETING_CHANGES = 20000
+
+
+def read_meeting_changes(
+    conn: Connection, meetings: tuple[s.Meeting, ...]
+) -> tuple[s.ChangeEntry, ...]:
+    """change_log since the earlier of the last two meetings: enough for "since last meeting"
+    whichever of them today's report compares against (the domain picks)."""
+    dated = [mt.held_on for mt in meetings if mt.held_on is not None]
+    if not dated:
+        return ()
+    since = min(dated[-2:]).isoformat()
+    log = m.ChangeLog.__table__
+    rows = conn.execute(
+        select(log).where(log.c.at >= since).order_by(log.c.id).limit(MEETING_CHANGES)
+    )
+    return tuple(read_change(row) for row in rows)
+
+
 def load_snapshot(conn: Connection, data_version: int = 0) -> s.Snapshot:
     """Read every table the board shows; call inside one read transaction."""
     sprint, goals = read_current_sprint(conn)
@@ -277,6 +296,13 @@ def load_snapshot(conn: Connection, data_version: int = 0) -> s.Snapshot:
                 for row in conn.execute(select(log).order_by(log.c.id.desc()).limit(RECENT_CHANGES))
             ]
         )
+    )
+    meetings = read_all(
+        conn,
+        m.Meeting.__table__,
+        read_meeting,
+        m.Meeting.__table__.c.held_on,
+        m.Meeting.__table__.c.id,
     )
     return s.Snapshot(
         meta=read_meta(conn),
@@ -290,13 +316,8 @@ def load_snapshot(conn: Connection, data_version: int = 0) -> s.Snapshot:
         projects=read_all(conn, m.Project.__table__, read_project, m.Project.__table__.c.id),
         pledges=read_all(conn, m.Pledge.__table__, read_pledge, m.Pledge.__table__.c.id),
         blockers=read_all(conn, m.Blocker.__table__, read_blocker, m.Blocker.__table__.c.id),
-        meetings=read_all(
-            conn,
-            m.Meeting.__table__,
-            read_meeting,
-            m.Meeting.__table__.c.held_on,
-            m.Meeting.__table__.c.id,
-        ),
+        meetings=meetings,
+        meeting_changes=read_meeting_changes(conn, meetings),
         sprint=sprint,
         goals=MappingProxyType(goals),
         changes=changes,

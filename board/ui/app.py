@@ -44,6 +44,7 @@ from board.ui.model import (
 from board.ui.screens.detail import DepartmentScreen, DetailScreen, ProjectScreen
 from board.ui.screens.modals import DepartmentPicker, HelpScreen, RedProjectsScreen
 from board.ui.screens.overview import PANEL_TITLES, OverviewScreen
+from board.ui.screens.since import SinceScreen
 from board.ui.slideshow import Slideshow
 from board.ui.widgets.bars import PresenterBar
 from board.ui.widgets.blockers import BlockerList
@@ -142,6 +143,7 @@ class BoardApp(EditActions, App[int]):
         Binding("p", "present", "key.present", id="board.present"),
         Binding("r", "reload", "key.reload", id="board.reload"),
         Binding("t", "cycle_theme", "key.theme", id="board.theme"),
+        Binding("c", "since", "key.since", id="board.since"),
         Binding("ctrl+p", "command_palette", "key.palette", id="board.palette", show=False),
         *EDIT_BINDINGS,
     ]
@@ -331,14 +333,22 @@ class BoardApp(EditActions, App[int]):
                 return screen
         return None
 
-    def render_header(self) -> None:
+    @property
+    def drawable(self) -> OverviewScreen | None:
+        """The overview, if it is mounted with its widgets (not being built or torn down)."""
         overview = self.overview
-        if overview is not None and overview.is_mounted:
+        if overview is None or not overview.is_mounted or not overview.query(BoardHeader):
+            return None
+        return overview
+
+    def render_header(self) -> None:
+        overview = self.drawable
+        if overview is not None:
             overview.query_one(BoardHeader).show(self.board, self.fresh, self.theme_key)
 
     def render_banner(self) -> None:
-        overview = self.overview
-        if overview is None or not overview.is_mounted:
+        overview = self.drawable
+        if overview is None:
             return
         if self.error is None:
             overview.show_banner(None)
@@ -352,12 +362,10 @@ class BoardApp(EditActions, App[int]):
 
     def render_all(self) -> None:
         """Bring every panel and open screen up to `self.board`, in one batch."""
-        overview = self.overview
+        overview = self.drawable
         board = self.board
-        if overview is None or not overview.is_mounted or board is None:
+        if overview is None or board is None:
             return
-        if not overview.query(BoardHeader):
-            return  # being built or torn down: nothing to draw into
         family = self.theme_key
         with self.batch_update():
             overview.query_one(BoardHeader).show(board, self.fresh, family)
@@ -499,6 +507,12 @@ class BoardApp(EditActions, App[int]):
     def open_department(self, department_id: int) -> None:
         if self.board is not None:
             self.push_screen(DepartmentScreen(self.board, self.theme_key, department_id))
+
+    def action_since(self) -> None:
+        if isinstance(self.screen, SinceScreen):
+            self.pop_screen()
+        elif self.board is not None:
+            self.push_screen(SinceScreen(self.board, self.theme_key))
 
     def back_to_overview(self) -> None:
         while len(self.screen_stack) > 1 and not isinstance(self.screen, OverviewScreen):

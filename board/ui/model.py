@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from board.domain.since import SinceReport, since_last_meeting
 from board.domain.snapshot import Blocker, Department, Pledge, Project, Snapshot
 from board.domain.status import DEFAULT_THRESHOLDS, BoardStatus, DepartmentStatus, Light, evaluate
 from board.store.codes import BLOCKER_CATEGORIES
@@ -47,6 +48,7 @@ class Board:
     projects: dict[int, Project] = field(default_factory=dict)
     pledges_by_department: dict[int, list[Pledge]] = field(default_factory=dict)
     pledges_by_project: dict[int, list[Pledge]] = field(default_factory=dict)
+    since: SinceReport = field(default_factory=lambda: SinceReport(since=None, last_meeting=None))
 
     @classmethod
     def build(cls, snapshot: Snapshot, today: date) -> Board:
@@ -63,6 +65,7 @@ class Board:
             projects={p.id: p for p in snapshot.projects},
             pledges_by_department=dict(by_dept),
             pledges_by_project=dict(by_project),
+            since=since_last_meeting(snapshot, today),
         )
 
     @property

@@ -50,6 +50,7 @@ LIGHT_STYLES = {
     },
 }
 HIGHLIGHT_STYLE = "reverse"
+SINCE_MARK = "◆"  # on rows changed since the last meeting
 
 
 def clean(value: str | None) -> str:

@@ -9,6 +9,7 @@ from board.i18n import t
 from board.ui.model import BlockerGroup, Board
 from board.ui.text import (
     HIGHLIGHT_STYLE,
+    SINCE_MARK,
     clean,
     days_phrase,
     fit,
@@ -32,7 +33,8 @@ def blocker_card(board: Board, blocker: Blocker, width: int, lit: bool, family: 
         style=light_style(light, family),
     )
     text.append(" " + fit(clean(dept), 10) + " ", style="bold")
-    text.append(fit(clean(project_name), max(4, width - 26)))
+    marked = SINCE_MARK if blocker.id in board.since.blockers else ""
+    text.append(fit(marked + clean(project_name), max(4, width - 26)))
     text.append("\n    " + fit(clean(blocker.description), max(4, width - 4)), style="dim")
     if lit:
         text.stylize(HIGHLIGHT_STYLE)

@@ -9,6 +9,7 @@ from board.i18n import t
 from board.ui.model import Board, DepartmentCard
 from board.ui.text import (
     HIGHLIGHT_STYLE,
+    SINCE_MARK,
     clean,
     days_phrase,
     fit,
@@ -30,7 +31,8 @@ def department_card(
     text.append(" ")
     summary = t("dept.summary", done=status.done, total=status.total, overdue=status.overdue)
     name_width = max(4, width - 6 - cell_len(summary))
-    text.append(fit(clean(dept.name), name_width), style="bold")
+    marked = SINCE_MARK if dept.id in board.since.departments else ""
+    text.append(fit(marked + clean(dept.name), name_width), style="bold")
     text.append("  " + summary, style="dim")
     shown = card.pledges[:max_lines]
     if not card.pledges:

@@ -20,6 +20,7 @@ from board.i18n import t
 from board.ui.model import Board
 from board.ui.text import (
     HIGHLIGHT_STYLE,
+    SINCE_MARK,
     cell,
     light_style,
     light_text,
@@ -140,6 +141,8 @@ class ProjectsTable(DataTable[Text]):
         if lead is None and project.lead_department_id is not None:
             lead = t("unknown.department", id=project.lead_department_id)
         name = project.name + (" " + t("bad.value") if project.problems else "")
+        if project.id in board.since.projects:
+            name = SINCE_MARK + name
         every = {
             "light": light_text(status.light, family),
             "name": cell(name, widths.name),

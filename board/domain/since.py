@@ -1,0 +1,124 @@
+"""自上次调度会以来: what changed since the last dispatch meeting, grouped by department.
+
+From `change_log` (stages advanced, pledges done, new pledges, blockers opened and closed) and
+from the snapshot itself (pledges that fell overdue since then). Pure: (snapshot, today) in,
+report out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from board.domain.snapshot import ChangeEntry, Meeting, Snapshot, stage_index
+
+KINDS = (
+    "stage_up",
+    "pledge_done",
+    "pledge_new",
+    "pledge_overdue",
+    "blocker_opened",
+    "blocker_closed",
+)
+
+
+@dataclass(frozen=True)
+class SinceItem:
+    kind: str
+    department_id: int | None
+    row_id: int
+    text: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SinceReport:
+    """The changes since `since` (the last meeting's date), and the rows they touched."""
+
+    since: date | None
+    last_meeting: Meeting | None
+    items: tuple[SinceItem, ...] = ()
+    projects: frozenset[int] = field(default_factory=frozenset)
+    departments: frozenset[int] = field(default_factory=frozenset)
+    blockers: frozenset[int] = field(default_factory=frozenset)
+
+    def by_department(self) -> dict[int | None, list[SinceItem]]:
+        groups: dict[int | None, list[SinceItem]] = defaultdict(list)
+        for item in self.items:
+            groups[item.department_id].append(item)
+        return dict(groups)
+
+
+def last_meeting(snapshot: Snapshot, today: date) -> Meeting | None:
+    """The meeting to compare against: the latest held before today, else the latest one."""
+    dated = [m for m in snapshot.meetings if m.held_on is not None]
+    before = [m for m in dated if m.held_on is not None and m.held_on < today]
+    if before:
+        return before[-1]
+    return dated[-1] if dated else None
+
+
+def since_last_meeting(snapshot: Snapshot, today: date) -> SinceReport:
+    meeting = last_meeting(snapshot, today)
+    if meeting is None or meeting.held_on is None:
+        return SinceReport(since=None, last_meeting=None)
+    since = meeting.held_on
+    cutoff = since.isoformat()
+    projects = {p.id: p for p in snapshot.projects}
+    pledges = {p.id: p for p in snapshot.pledges}
+    blockers = {b.id: b for b in snapshot.blockers}
+    items: list[SinceItem] = []
+
+    def add(kind: str, dept: int | None, row_id: int, text: str, detail: str = "") -> None:
+        items.append(SinceItem(kind, dept, row_id, text, detail))
+
+    entries: list[ChangeEntry] = [c for c in snapshot.meeting_changes if c.at >= cutoff]
+    for c in entries:
+        if c.table_name == "projects" and c.action == "update" and c.column_name == "stage":
+            old, new = c.old_value or "", c.new_value or ""
+            project = projects.get(c.row_id)
+            if project is not None and stage_index(new) > stage_index(old):
+                add("stage_up", project.lead_department_id, c.row_id, project.name, f"{old}>{new}")
+        elif c.table_name == "pledges":
+            pledge = pledges.get(c.row_id)
+            if pledge is None:
+                continue
+            if c.action == "insert":
+                add("pledge_new", pledge.department_id, c.row_id, pledge.content)
+            elif c.action == "update" and c.column_name == "status" and c.new_value == "done":
+                add("pledge_done", pledge.department_id, c.row_id, pledge.content)
+        elif c.table_name == "blockers":
+            blocker = blockers.get(c.row_id)
+            if blocker is None:
+                continue
+            if c.action == "insert":
+                add("blocker_opened", blocker.department_id, c.row_id, blocker.description)
+            elif c.action == "update" and c.column_name == "resolved_on" and c.new_value:
+                add("blocker_closed", blocker.department_id, c.row_id, blocker.description)
+    for pledge in snapshot.pledges:
+        due = pledge.due_on
+        if not pledge.is_closed and due is not None and since <= due < today:
+            add("pledge_overdue", pledge.department_id, pledge.id, pledge.content, due.isoformat())
+    items.sort(key=lambda i: (KINDS.index(i.kind), i.row_id))
+    touched_projects = {i.row_id for i in items if i.kind == "stage_up"}
+    touched_projects |= {
+        c.row_id for c in entries if c.table_name == "projects" and c.row_id in projects
+    }
+    touched_blockers = {i.row_id for i in items if i.kind.startswith("blocker")}
+    touched_blockers |= {c.row_id for c in entries if c.table_name == "blockers"}
+    touched_departments = {i.department_id for i in items if i.department_id is not None}
+    touched_departments |= {
+        pledges[c.row_id].department_id
+        for c in entries
+        if c.table_name == "pledges" and c.row_id in pledges
+    }
+    touched_departments |= {c.row_id for c in entries if c.table_name == "departments"}
+    return SinceReport(
+        since=since,
+        last_meeting=meeting,
+        items=tuple(items),
+        projects=frozenset(touched_projects),
+        departments=frozenset(touched_departments),
+        blockers=frozenset(touched_blockers),
+    )
