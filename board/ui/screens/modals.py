@@ -40,10 +40,11 @@ class HelpScreen(ModalScreen[None]):
         table.add_column()
         for keys, description in self.rows:
             table.add_row(Text(keys), Text(description))
+        heading = Text(t("help.title"), style="bold underline")
+        heading.append("   " + t("help.close"), style="dim not underline")
         with VerticalScroll():
-            yield Static(Text(t("help.title"), style="bold underline"))
+            yield Static(heading)
             yield Static(table)
-            yield Static(Text(t("help.close"), style="dim"))
 
 
 class DepartmentPicker(ModalScreen[int | None]):
