@@ -104,18 +104,18 @@ def db_option(default: Path, *, from_env: bool = True) -> Callable[[F], F]:
     )
 
 
-def chosen_db(db: Path, *, from_env: bool = True) -> Path:
-    """A subcommand's --db, or the one given before the subcommand (`board --db X migrate`)."""
+def chosen_db(db: Path) -> Path:
+    """This command's --db if typed; else a --db typed before it (`board --db X pledge add`),
+    which also beats $BOARD_DB; else this command's own value ($BOARD_DB or its default)."""
+    typed = click.core.ParameterSource.COMMANDLINE
     ctx = click.get_current_context()
-    if ctx.get_parameter_source("db") is not click.core.ParameterSource.DEFAULT:
+    if ctx.get_parameter_source("db") is typed:
         return db
-    parent = ctx.parent
-    if parent is not None and "db" in parent.params:
-        source = parent.get_parameter_source("db")
-        if source is click.core.ParameterSource.COMMANDLINE or (
-            from_env and source is click.core.ParameterSource.ENVIRONMENT
-        ):
-            return Path(parent.params["db"])
+    outer = ctx.parent
+    while outer is not None:
+        if "db" in outer.params and outer.get_parameter_source("db") is typed:
+            return Path(outer.params["db"])
+        outer = outer.parent
     return db
 
 
@@ -199,7 +199,7 @@ def demo(
     from board.store.demo import build_demo
 
     # $BOARD_DB is not read here: a demo must never overwrite the office's real database.
-    db = chosen_db(db, from_env=False)
+    db = chosen_db(db)
     day = today or options.today or date.today()
     if db == DEMO_DB:
         db.parent.mkdir(exist_ok=True)
@@ -242,9 +242,10 @@ def migrate(db: Path) -> None:
 
 def register_commands() -> None:
     """The data commands live in their own module; attach them to the group."""
+    from board.cli_io import COMMANDS as IO_COMMANDS
     from board.cli_writes import COMMANDS
 
-    for command in COMMANDS:
+    for command in (*COMMANDS, *IO_COMMANDS):
         cli.add_command(command)
 
 
@@ -261,7 +262,9 @@ def early_language(argv: list[str]) -> None:
 
 
 def fail(message: str, code: int) -> None:
-    click.echo(t("err.prefix") + message, err=True)
+    """One line on stderr, whatever the message holds (user text may carry line breaks)."""
+    flat = " ".join(message.replace("\x1b", "␛").split())
+    click.echo(t("err.prefix") + flat, err=True)
     sys.exit(code)
 
 
@@ -284,6 +287,9 @@ def main(argv: list[str] | None = None) -> None:
         return
     except KeyboardInterrupt:
         code = 130
+    except UnicodeError:
+        fail(t("err.encoding"), 2)
+        return
     except Exception as exc:  # the last line of defence: one line, never a traceback
         fail(t("err.internal", detail=f"{type(exc).__name__}: {exc}"), 1)
         return

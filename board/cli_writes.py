@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from board.cli import DEFAULT_DB, DateType, DisplayOptions, db_option
+from board.cli import DEFAULT_DB, DateType, DisplayOptions, chosen_db, db_option
 from board.errors import BoardError
 from board.i18n import t
 from board.store import writer as w
@@ -41,27 +41,16 @@ def report(change: w.Change, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(change.as_json(), ensure_ascii=False, default=str))
         return
+    from board.ui.text import clean
+
     what = t(f"table.{change.table}")
     fields = "，".join(
-        f"{k}={v}" for k, v in change.fields.items() if v is not None and not k.endswith("_id")
+        # Values are echoed as typed: fold line breaks and control characters into one line.
+        f"{k}={' '.join(clean(str(v)).splitlines())}"
+        for k, v in change.fields.items()
+        if v is not None and not k.endswith("_id")
     )
     click.echo(t(f"write.{change.action}", what=what, id=change.row_id, fields=fields or "—"))
-
-
-def chosen_db(db: Path) -> Path:
-    """This command's --db; else a --db typed before the group (`board --db X pledge add`), which
-    also beats $BOARD_DB; else $BOARD_DB or the default. (`board.cli.chosen_db` only looks one
-    level up, which here is the `pledge`/`project`... group, not `board` itself.)"""
-    typed = click.core.ParameterSource.COMMANDLINE
-    ctx = click.get_current_context()
-    if ctx.get_parameter_source("db") is typed:
-        return db
-    outer = ctx.parent
-    while outer is not None:
-        if "db" in outer.params and outer.get_parameter_source("db") is typed:
-            return Path(outer.params["db"])
-        outer = outer.parent
-    return db
 
 
 def run(db: Path, work: Callable[[Any], w.Change], as_json: bool) -> None:
@@ -119,7 +108,16 @@ def pledge_done(
     changes: dict[str, Any] = {"status": "done", "done_on": today_of(options).isoformat()}
     if note is not None:
         changes["note"] = note
-    run(db, lambda c: w.set_pledge(c, pledge_id, changes), as_json)
+    run(db, lambda c: set_pledge_keeping_done_on(c, pledge_id, changes), as_json)
+
+
+def set_pledge_keeping_done_on(conn: Any, pledge_id: int, changes: dict[str, Any]) -> w.Change:
+    """Marking an already done pledge done again keeps the day it was done (no re-dating)."""
+    if changes.get("status") == "done":
+        current = w.require_row(conn, w.pledges, pledge_id, "pledge")
+        if current["status"] == "done" and current["done_on"]:
+            changes = {**changes, "done_on": current["done_on"]}
+    return w.set_pledge(conn, pledge_id, changes)
 
 
 @pledge.command("set")
@@ -153,7 +151,7 @@ def pledge_set(
         changes["content"] = check_text(content, t("field.content"))
     if note is not None:
         changes["note"] = note
-    run(db, lambda c: w.set_pledge(c, pledge_id, changes), as_json)
+    run(db, lambda c: set_pledge_keeping_done_on(c, pledge_id, changes), as_json)
 
 
 @pledge.command("list")

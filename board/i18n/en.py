@@ -32,6 +32,7 @@ STRINGS: dict[str, str] = {
     "what.project": "project",
     "what.blocker": "blocker",
     "what.meeting": "meeting",
+    "err.encoding": "the input holds characters that are not valid text: type it in a UTF-8 terminal (or convert it first)",
     "err.sqlite": "error reading the database: {path}: {detail}",
     "err.io": "error reading or writing a file: {path}: {detail}",
     "err.bad_date": "not a date: {value} (use YYYY-MM-DD, e.g. 2023-10-15)",
@@ -309,6 +310,7 @@ STRINGS: dict[str, str] = {
     "import.other_row": "same as row {row}",
     "import.other_project": "project #{id} already has this code",
     "import.other_department": "department #{id} already has this name",
+    "import.same_row": "the same record as row {other} (repeated)",
     "import.unknown_department": "no such department: {ref} (add it to the 部门 sheet first)",
     "import.ambiguous_department": '"{ref}" matches several departments: {candidates}; use the full name',
     "import.unknown_project": "no such project code: {ref}",
@@ -375,5 +377,6 @@ STRINGS: dict[str, str] = {
     "minutes.col.progress": "progress",
     "minutes.col.expected": "expected",
     "minutes.col.reasons": "why",
+    "err.minutes_format": "minutes are written as .md or .xlsx: {path}",
     "minutes.written": "minutes written: {path} ({title}, {date})",
 }

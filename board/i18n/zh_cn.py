@@ -33,6 +33,7 @@ STRINGS: dict[str, str] = {
     "what.project": "项目",
     "what.blocker": "问题",
     "what.meeting": "调度会",
+    "err.encoding": "输入含有无法识别的字符：请在 UTF-8 终端中输入（或先转换编码）",
     "err.sqlite": "读取数据库出错：{path}：{detail}",
     "err.io": "读写文件出错：{path}：{detail}",
     "err.bad_date": "日期格式不对：{value}（应为 YYYY-MM-DD，例如 2023-10-15）",
@@ -317,6 +318,7 @@ STRINGS: dict[str, str] = {
     "import.other_row": "与第 {row} 行重复",
     "import.other_project": "已有项目 #{id} 使用该编号",
     "import.other_department": "已有部门 #{id} 使用该名称",
+    "import.same_row": "与第 {other} 行是同一条记录（重复了）",
     "import.unknown_department": "没有这个部门：{ref}（部门须先在“部门”表中登记）",
     "import.ambiguous_department": "“{ref}” 对应多个部门：{candidates}，请写全称",
     "import.unknown_project": "没有这个项目编号：{ref}",
@@ -383,5 +385,6 @@ STRINGS: dict[str, str] = {
     "minutes.col.progress": "形象进度",
     "minutes.col.expected": "序时进度",
     "minutes.col.reasons": "亮灯原因",
+    "err.minutes_format": "会议纪要只能写成 .md 或 .xlsx 文件：{path}",
     "minutes.written": "已生成会议纪要：{path}（{title}，{date}）",
 }

@@ -321,7 +321,11 @@ def resolve_blocker(
     on: str | None = None,
     expected_version: int | None = None,
 ) -> Change:
-    changes: dict[str, Any] = {"resolved_on": on or date.today().isoformat()}
+    # Resolving an already resolved blocker keeps the day it was resolved (a note may be added).
+    current = require_row(conn, blockers, blocker_id, "blocker")
+    changes: dict[str, Any] = {
+        "resolved_on": current["resolved_on"] or on or date.today().isoformat()
+    }
     if note is not None:
         changes["note"] = note
     change = guarded_update(conn, blockers, "blocker", blocker_id, changes, expected_version)

@@ -34,6 +34,18 @@ from board.ui.widgets.bars import KeyBar, PresenterBar
 from board.ui.widgets.cards import Card, CardList
 
 
+def rows_table(columns: int) -> Table:
+    """A borderless table whose cells never wrap: every column but the last keeps its width,
+    the last is cut with an ellipsis."""
+    table = Table.grid(padding=(0, 2))
+    for i in range(columns):
+        last = i == columns - 1
+        table.add_column(
+            no_wrap=True, overflow="ellipsis" if last else "fold", ratio=1 if last else None
+        )
+    return table
+
+
 def section(title: str) -> Text:
     return Text("\n" + title, style="bold underline")
 
@@ -45,7 +57,7 @@ def plain(value: str | None) -> Text:
 def blocker_table(board: Board, blockers: list[Blocker], family: str) -> RenderableType:
     if not blockers:
         return Text(t("detail.none"), style="dim")
-    table = Table.grid(padding=(0, 2))
+    table = rows_table(6)
     for b in sorted(blockers, key=lambda b: (not b.is_open, b.due_on or board.today)):
         project = board.projects.get(b.project_id) if b.project_id is not None else None
         when = (
@@ -67,7 +79,7 @@ def blocker_table(board: Board, blockers: list[Blocker], family: str) -> Rendera
 def pledge_table(board: Board, pledges: list[Pledge], family: str, by: str) -> RenderableType:
     if not pledges:
         return Text(t("detail.none"), style="dim")
-    table = Table.grid(padding=(0, 2))
+    table = rows_table(5)
     ordered = sorted(pledges, key=lambda p: urgency(p, board.status.pledges[p.id]))
     for p in ordered:
         light = board.status.pledges[p.id]
@@ -258,8 +270,9 @@ class ProjectScreen(DetailScreen):
         return title, Group(*parts)
 
 
-def pledge_card(board: Board, pledge: Pledge, family: str) -> Card:
-    """One pledge as a selectable line: light, due date, how long left, project, content."""
+def pledge_card(board: Board, pledge: Pledge, family: str, width: int) -> Card:
+    """One pledge as a selectable line cut to `width` cells: light, due date, how long left,
+    project, content and note."""
     light = board.status.pledges[pledge.id]
     when = (
         t(f"status.{pledge.status}")
@@ -271,13 +284,14 @@ def pledge_card(board: Board, pledge: Pledge, family: str) -> Card:
     text.append_text(light_text(light, family))
     text.append(f"  {pledge.due_on.isoformat() if pledge.due_on else '—':<10}  ")
     text.append(pad(when, phrase_width()) + "  ", style=light_style(light, family))
-    if project is not None:
+    if project is not None and width >= 100:
         text.append(fit(clean(project.name), 16) + "  ", style="dim")
-    text.append(clean(pledge.content))
+    rest = clean(pledge.content)
     if pledge.note:
-        text.append(f"（{clean(pledge.note)}）", style="dim")
+        rest += f"（{clean(pledge.note)}）"
     if pledge.problems:
-        text.append(" " + t("bad.value"), style="bold")
+        rest += " " + t("bad.value")
+    text.append(fit(rest, max(4, width - text.cell_len)))
     return Card(id=f"pledge-{pledge.id}", prompt=text)
 
 
@@ -294,6 +308,8 @@ class PledgeList(CardList):
 
 class DepartmentScreen(DetailScreen):
     """A department: all its pledges, the projects it leads, the blockers it owns, its score."""
+
+    AUTO_FOCUS = "PledgeList"
 
     def __init__(self, board: Board, family: str, department_id: int) -> None:
         super().__init__(board, family)
@@ -331,7 +347,8 @@ class DepartmentScreen(DetailScreen):
             board.pledges_by_department.get(dept.id, []),
             key=lambda p: urgency(p, board.status.pledges[p.id]),
         )
-        pledge_list.show_cards([pledge_card(board, p, self.family) for p in pledges])
+        width = pledge_list.text_width
+        pledge_list.show_cards([pledge_card(board, p, self.family, width) for p in pledges])
 
     def build(self) -> tuple[Text, RenderableType]:
         board = self.board
@@ -357,7 +374,7 @@ class DepartmentScreen(DetailScreen):
         if not led:
             parts.append(Text(t("detail.none"), style="dim"))
         else:
-            table = Table.grid(padding=(0, 2))
+            table = rows_table(4)
             for p in sorted(led, key=lambda p: -board.project_light(p.id).severity):
                 table.add_row(
                     light_text(board.project_light(p.id), self.family),
