@@ -8,22 +8,18 @@ thread never waits on the file; a failed read keeps the last good board on scree
 from __future__ import annotations
 
 import os
-import time
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import events, work
 from textual.app import App
 from textual.binding import Binding
-from textual.message import Message
 from textual.theme import Theme
 
-from board.domain.diff import diff_snapshots
 from board.errors import BoardError
 from board.i18n import t
 from board.store.source import SnapshotSource
@@ -41,12 +37,13 @@ from board.ui.model import (
     select_departments,
     select_projects,
 )
+from board.ui.presenting import Presenting
+from board.ui.refresh import LiveRefresh
 from board.ui.screens.detail import DepartmentScreen, DetailScreen, ProjectScreen
-from board.ui.screens.modals import DepartmentPicker, HelpScreen, RedProjectsScreen
+from board.ui.screens.modals import DepartmentPicker, HelpScreen
 from board.ui.screens.overview import PANEL_TITLES, OverviewScreen
 from board.ui.screens.since import SinceScreen
 from board.ui.slideshow import Slideshow
-from board.ui.widgets.bars import PresenterBar
 from board.ui.widgets.blockers import BlockerList
 from board.ui.widgets.departments import DepartmentCards
 from board.ui.widgets.header import BoardHeader, Freshness, KpiStrip
@@ -57,7 +54,6 @@ from board.watch import DatabaseWatcher
 if TYPE_CHECKING:
     from board.cli import DisplayOptions
 
-HIGHLIGHT_SECONDS = 3.0
 SAFETY_POLL_SECONDS = 3.0
 THEMES = {
     "default": Theme(
@@ -102,30 +98,7 @@ def keymap_path() -> Path:
     return base / "board" / "keymap.toml"
 
 
-class DataMaybeChanged(Message):
-    """The watcher saw the file move; many of these in a burst collapse into one."""
-
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, DataMaybeChanged)
-
-
-class BoardLoaded(Message):
-    """A worker finished a check: a new board, or None when nothing changed."""
-
-    def __init__(self, board: Board | None) -> None:
-        super().__init__()
-        self.board = board
-
-
-class LoadFailed(Message):
-    """A worker could not read the file; the board keeps what it shows."""
-
-    def __init__(self, error: BoardError) -> None:
-        super().__init__()
-        self.error = error
-
-
-class BoardApp(EditActions, App[int]):
+class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
     """调度看板."""
 
     CSS_PATH = "board.tcss"
@@ -227,104 +200,7 @@ class BoardApp(EditActions, App[int]):
         except (OSError, tomllib.TOMLDecodeError, AttributeError) as exc:
             self.notify(t("keymap.bad", path=path, detail=exc), severity="warning")
 
-    # Live refresh -------------------------------------------------------------------------
-
-    def file_event(self) -> None:
-        """Called on watchdog's thread: only post (thread-safe, coalesced)."""
-        self.post_message(DataMaybeChanged())
-
-    def on_data_maybe_changed(self, _message: DataMaybeChanged) -> None:
-        self.request_refresh()
-
-    def request_refresh(self, force: bool = False) -> None:
-        """Check the file in a worker; while one runs, remember to check once more after."""
-        if self._loading:
-            self._pending = True
-            self._pending_force = self._pending_force or force
-            return
-        self._loading = True
-        self.load_board(force, self.board)
-
-    def today(self) -> date:
-        return self.options.today or date.today()
-
-    @work(thread=True, exclusive=False, exit_on_error=False, group="load")
-    def load_board(self, force: bool, current: Board | None) -> None:
-        try:
-            snapshot = self.source.poll(force=force)
-            today = self.today()
-            if snapshot is None and current is not None and current.today != today:
-                snapshot = current.snapshot  # midnight passed: same data, new lights
-            board = Board.build(snapshot, today) if snapshot is not None else None
-            self.post_message(BoardLoaded(board))
-        except BoardError as exc:
-            self.post_message(LoadFailed(exc))
-        except Exception as exc:  # never let a read kill the board in front of the room
-            self.post_message(
-                LoadFailed(BoardError(t("err.internal", detail=exc), kind="internal"))
-            )
-
-    @property
-    def settled(self) -> bool:
-        """True when a board is shown and no check is running or queued (tests wait on it)."""
-        return self.board is not None and not self._loading and not self._pending
-
-    def _after_load(self) -> None:
-        self._loading = False
-        if self._pending:
-            force, self._pending, self._pending_force = self._pending_force, False, False
-            self.request_refresh(force)
-
-    def on_board_loaded(self, message: BoardLoaded) -> None:
-        now = self.clock()
-        self.error = None
-        self.last_good = now
-        if message.board is not None:
-            self.apply_board(message.board)
-        self.fresh = replace(self.fresh, checked_at=now, readable=True, changes=self.change_count())
-        self.render_header()
-        self.render_banner()
-        self._after_load()
-
-    def on_load_failed(self, message: LoadFailed) -> None:
-        self.error = message.error
-        self.fresh = replace(self.fresh, readable=False)
-        self.render_header()
-        self.render_banner()
-        self._after_load()
-
-    def change_count(self) -> int:
-        if self.board is None or self.first_change_id is None:
-            return 0
-        return max(0, self.board.snapshot.last_change_id - self.first_change_id)
-
-    def apply_board(self, board: Board) -> None:
-        previous = self.board
-        self.board = board
-        self.refreshes += 1
-        if self.first_change_id is None:
-            self.first_change_id = board.snapshot.last_change_id
-        if previous is not None:
-            diff = diff_snapshots(previous.snapshot, board.snapshot)
-            until = time.monotonic() + HIGHLIGHT_SECONDS
-            for kind, ids in (
-                ("project", diff.projects),
-                ("department", diff.departments),
-                ("blocker", diff.blockers),
-            ):
-                for ident in ids:
-                    self.lit_until[(kind, ident)] = until
-            if not diff.empty:
-                self.set_timer(HIGHLIGHT_SECONDS + 0.1, self.render_all)
-        if self.slideshow.running:
-            self.slideshow.update_pages(board)
-        self.render_all()
-
     # Rendering ----------------------------------------------------------------------------
-
-    def lit(self, kind: str) -> set[int]:
-        now = time.monotonic()
-        return {ident for (k, ident), until in self.lit_until.items() if k == kind and until > now}
 
     @property
     def overview(self) -> OverviewScreen | None:
@@ -536,50 +412,6 @@ class BoardApp(EditActions, App[int]):
         else:
             overview.focus_panel(1)
             overview.query_one(DepartmentCards).select_id(f"dept-{ident}")
-
-    # The slideshow ----------------------------------------------------------------------------
-
-    def action_present(self) -> None:
-        if self.slideshow.running:
-            self.slideshow.pause()
-            self.notify(t("present.paused"), timeout=2)
-        else:
-            self.slideshow.start(self.board)
-            self.notify(t("present.on"), timeout=1.5)
-        self.render_slideshow()
-
-    async def on_event(self, event: events.Event) -> None:
-        # Any key pauses a running slideshow (p toggles it as usual).
-        if isinstance(event, events.Key) and self.slideshow.running and event.key not in ("p",):
-            self.slideshow.pause()
-            self.render_slideshow()
-            self.notify(t("present.paused"), timeout=2)
-            event.stop()
-            return
-        await super().on_event(event)
-
-    def tick_slideshow(self) -> None:
-        if not self.slideshow.running:
-            return
-        if self.slideshow.tick():
-            self.show_page()
-        self.render_slideshow()
-
-    def show_page(self) -> None:
-        board = self.board
-        if board is None:
-            return
-        page = self.slideshow.current
-        self.back_to_overview()
-        if page.kind == "department" and page.ident in board.departments:
-            self.push_screen(DepartmentScreen(board, self.theme_key, page.ident))
-        elif page.kind == "red":
-            self.push_screen(RedProjectsScreen(board, self.theme_key))
-
-    def render_slideshow(self) -> None:
-        message = self.slideshow.indicator()
-        for bar in self.screen.query(PresenterBar):
-            bar.say(message)
 
 
 def run_board(db: Path, options: DisplayOptions) -> int:

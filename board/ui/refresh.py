@@ -1,0 +1,166 @@
+"""Live refresh: from "the file may have changed" to a new board on screen.
+
+The watcher (or the safety poll) posts `DataMaybeChanged`; a burst of them collapses into one.
+One worker at a time asks the store for a snapshot (`SnapshotSource.poll` says None when
+`data_version` did not move) and computes its lights off the UI thread; the UI thread applies
+the result in one batch. A check asked for while one runs is remembered and run right after,
+so a burst of writes costs at most two reads. Every refresh and fault goes to the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.message import Message
+
+from board.domain.diff import diff_snapshots
+from board.errors import BoardError
+from board.i18n import t
+from board.ui.model import Board
+
+if TYPE_CHECKING:
+    from board.ui.app import BoardApp
+
+HIGHLIGHT_SECONDS = 3.0
+log = logging.getLogger("board.refresh")
+
+
+class DataMaybeChanged(Message):
+    """The watcher saw the file move; many of these in a burst collapse into one."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, DataMaybeChanged)
+
+
+class BoardLoaded(Message):
+    """A worker finished a check: a new board, or None when nothing changed."""
+
+    def __init__(self, board: Board | None) -> None:
+        super().__init__()
+        self.board = board
+
+
+class LoadFailed(Message):
+    """A worker could not read the file; the board keeps what it shows."""
+
+    def __init__(self, error: BoardError) -> None:
+        super().__init__()
+        self.error = error
+
+
+class LiveRefresh:
+    """Mixed into BoardApp: the refresh protocol and the changed-row highlights."""
+
+    def _app(self) -> BoardApp:
+        return self  # type: ignore[return-value]
+
+    def file_event(self) -> None:
+        """Called on watchdog's thread: only post (thread-safe, coalesced)."""
+        app = self._app()
+        app.post_message(DataMaybeChanged())
+
+    def on_data_maybe_changed(self, _message: DataMaybeChanged) -> None:
+        app = self._app()
+        app.request_refresh()
+
+    def request_refresh(self, force: bool = False) -> None:
+        """Check the file in a worker; while one runs, remember to check once more after."""
+        app = self._app()
+        if app._loading:
+            app._pending = True
+            app._pending_force = app._pending_force or force
+            return
+        app._loading = True
+        app.load_board(force, app.board)
+
+    def today(self) -> date:
+        app = self._app()
+        return app.options.today or date.today()
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="load")
+    def load_board(self, force: bool, current: Board | None) -> None:
+        app = self._app()
+        try:
+            snapshot = app.source.poll(force=force)
+            today = app.today()
+            if snapshot is None and current is not None and current.today != today:
+                snapshot = current.snapshot  # midnight passed: same data, new lights
+            board = Board.build(snapshot, today) if snapshot is not None else None
+            app.post_message(BoardLoaded(board))
+        except BoardError as exc:
+            app.post_message(LoadFailed(exc))
+        except Exception as exc:  # never let a read kill the board in front of the room
+            app.post_message(LoadFailed(BoardError(t("err.internal", detail=exc), kind="internal")))
+
+    @property
+    def settled(self) -> bool:
+        """True when a board is shown and no check is running or queued (tests wait on it)."""
+        app = self._app()
+        return app.board is not None and not app._loading and not app._pending
+
+    def _after_load(self) -> None:
+        app = self._app()
+        app._loading = False
+        if app._pending:
+            force, app._pending, app._pending_force = app._pending_force, False, False
+            app.request_refresh(force)
+
+    def on_board_loaded(self, message: BoardLoaded) -> None:
+        app = self._app()
+        now = app.clock()
+        app.error = None
+        app.last_good = now
+        if message.board is not None:
+            app.apply_board(message.board)
+        app.fresh = replace(app.fresh, checked_at=now, readable=True, changes=app.change_count())
+        app.render_header()
+        app.render_banner()
+        app._after_load()
+
+    def on_load_failed(self, message: LoadFailed) -> None:
+        app = self._app()
+        app.error = message.error
+        app.fresh = replace(app.fresh, readable=False)
+        app.render_header()
+        app.render_banner()
+        app._after_load()
+
+    def change_count(self) -> int:
+        app = self._app()
+        if app.board is None or app.first_change_id is None:
+            return 0
+        return max(0, app.board.snapshot.last_change_id - app.first_change_id)
+
+    def apply_board(self, board: Board) -> None:
+        app = self._app()
+        previous = app.board
+        app.board = board
+        app.refreshes += 1
+        if app.first_change_id is None:
+            app.first_change_id = board.snapshot.last_change_id
+        if previous is not None:
+            diff = diff_snapshots(previous.snapshot, board.snapshot)
+            until = time.monotonic() + HIGHLIGHT_SECONDS
+            for kind, ids in (
+                ("project", diff.projects),
+                ("department", diff.departments),
+                ("blocker", diff.blockers),
+            ):
+                for ident in ids:
+                    app.lit_until[(kind, ident)] = until
+            if not diff.empty:
+                app.set_timer(HIGHLIGHT_SECONDS + 0.1, app.render_all)
+        if app.slideshow.running:
+            app.slideshow.update_pages(board)
+        app.render_all()
+
+    def lit(self, kind: str) -> set[int]:
+        """Ids of `kind` rows changed within the last few seconds (drawn highlighted)."""
+        app = self._app()
+        now = time.monotonic()
+        return {ident for (k, ident), until in app.lit_until.items() if k == kind and until > now}
