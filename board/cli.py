@@ -124,11 +124,20 @@ today_option: Callable[[F], F] = click.option(
 )
 
 
+def journal_is_wal(path: Path) -> bool:
+    """WAL files say so in their header (file format versions 2 at bytes 18 and 19)."""
+    with path.open("rb") as handle:
+        header = handle.read(20)
+    return len(header) == 20 and header[18] == 2 and header[19] == 2
+
+
 def open_board(db: Path, options: DisplayOptions) -> int:
     """Check the file, then run the board on it; returns the exit code."""
     from board.store.schema import check_file
 
     check_file(db)
+    if options.poll and journal_is_wal(db):
+        raise BoardError(t("err.poll_wal", path=db), kind="value")
     from board.ui.app import run_board
 
     return run_board(db, options)
@@ -228,9 +237,15 @@ def demo(
 
 @cli.command()
 @db_option(DEFAULT_DB)
-def migrate(db: Path) -> None:
-    """Upgrade an older database to this board's schema."""
+@click.option(
+    "--journal",
+    type=click.Choice(["delete", "wal"]),
+    help="Also switch the journal: delete for network shares (--poll), wal on one machine.",
+)
+def migrate(db: Path, journal: str | None) -> None:
+    """Upgrade an older database to this board's schema (and switch its journal mode)."""
     from board.store.schema import migrate as run_migrations
+    from board.store.schema import set_journal
 
     db = chosen_db(db)
     old, new = run_migrations(db)
@@ -238,6 +253,9 @@ def migrate(db: Path) -> None:
         click.echo(t("cli.up_to_date", path=db, version=new))
     else:
         click.echo(t("cli.migrated", path=db, old=old, new=new))
+    if journal is not None:
+        set_journal(db, journal)
+        click.echo(t("cli.journal", path=db, mode=journal))
 
 
 def register_commands() -> None:

@@ -43,11 +43,29 @@ def ensure_writable_dir(path: Path) -> None:
         raise BoardError(t("err.unwritable", path=parent), kind="readonly")
 
 
+BUSY_SECONDS = 5.0
+
+
 def set_wal(path: Path) -> None:
     """New databases use WAL: readers never block the writer and vice versa."""
     with sqlite3.connect(path) as raw:
         raw.execute("PRAGMA journal_mode = WAL")
     raw.close()
+
+
+def set_journal(path: Path, mode: str) -> None:
+    """Switch the journal mode (needs every other connection closed for DELETE)."""
+    try:
+        raw = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
+        try:
+            got = raw.execute(f"PRAGMA journal_mode = {'DELETE' if mode == 'delete' else 'WAL'}")
+            result = str(got.fetchone()[0]).lower()
+        finally:
+            raw.close()
+    except sqlite3.Error as exc:
+        raise explain(exc, path) from exc
+    if result != mode:
+        raise BoardError(t("err.journal_busy", path=path, mode=mode), kind="locked")
 
 
 def create_database(path: Path, meta: Mapping[str, str]) -> None:

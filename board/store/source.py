@@ -60,16 +60,16 @@ class SnapshotSource:
             raise BoardError(t("err.missing", path=self.path), kind="missing") from exc
         identity = (stat.st_dev, stat.st_ino)
         fingerprint = (stat.st_mtime_ns, stat.st_size)
-        if identity != self._identity or self._conn is None:
+        # The main file written (not by a checkpoint we could see, e.g. `cp` over it): a fresh
+        # connection, so no page cached from the old content survives.
+        rewritten = self._fingerprint is not None and fingerprint != self._fingerprint
+        if identity != self._identity or self._conn is None or rewritten:
             self._close()
             if not looks_like_sqlite(self.path):
                 raise BoardError(t("err.not_sqlite", path=self.path), kind="corrupt")
             self._engine = make_engine(self.path, read_only=True)
             self._conn = self._engine.connect()
             self._identity = identity
-            force = True
-        # The main file changing without data_version moving means someone copied over it.
-        if fingerprint != self._fingerprint:
             force = True
         conn = self._conn
         assert conn is not None

@@ -7,7 +7,11 @@ thread never waits on the file; a failed read keeps the last good board on scree
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import os
+import signal
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -151,6 +155,9 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
         self.last_good: datetime | None = None
         self.error: BoardError | None = None
         self.refreshes = 0
+        # Called with each board right after it is applied to the widgets (`board bench`).
+        self.on_applied: Callable[[Board], None] | None = None
+        self._signals: list[signal.Signals] = []
         self._loading = False
         self._pending = False
         self._pending_force = False
@@ -174,8 +181,22 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
         self.request_refresh(force=True)
         if self.options.present:
             self.slideshow.start(self.board)
+        self.handle_signals()
+
+    def handle_signals(self) -> None:
+        """SIGTERM and SIGHUP (ssh dropped) end the board cleanly: terminal restored, watcher
+        stopped, like `q`."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(sig, self.exit)
+                self._signals.append(sig)
 
     def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in self._signals:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(sig)
         if self.watcher is not None:
             self.watcher.stop()
         self.source.close()
@@ -414,8 +435,25 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
             overview.query_one(DepartmentCards).select_id(f"dept-{ident}")
 
 
+def start_log(path: Path) -> None:
+    """--log FILE: refresh timings and every fault, for an office to send when something
+    looks wrong."""
+    try:
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError as exc:
+        raise BoardError(t("err.log", path=path, detail=exc.strerror), kind="value") from exc
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    root = logging.getLogger("board")
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
 def run_board(db: Path, options: DisplayOptions) -> int:
     """Run the board until the user quits; the exit code for the shell."""
+    if options.log is not None:
+        start_log(options.log)
+    logging.getLogger("board").info("open %s options=%s", db, options)
     app = BoardApp(db, options)
     app.run()
+    logging.getLogger("board").info("closed return_code=%s", app.return_code)
     return app.return_code or 0

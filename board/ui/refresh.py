@@ -85,16 +85,29 @@ class LiveRefresh:
     @work(thread=True, exclusive=False, exit_on_error=False, group="load")
     def load_board(self, force: bool, current: Board | None) -> None:
         app = self._app()
+        started = time.perf_counter()
         try:
             snapshot = app.source.poll(force=force)
+            read_ms = (time.perf_counter() - started) * 1000
             today = app.today()
             if snapshot is None and current is not None and current.today != today:
                 snapshot = current.snapshot  # midnight passed: same data, new lights
             board = Board.build(snapshot, today) if snapshot is not None else None
+            if board is not None:
+                log.info(
+                    "read data_version=%s projects=%d pledges=%d read_ms=%.1f build_ms=%.1f",
+                    board.snapshot.data_version,
+                    len(board.snapshot.projects),
+                    len(board.snapshot.pledges),
+                    read_ms,
+                    (time.perf_counter() - started) * 1000 - read_ms,
+                )
             app.post_message(BoardLoaded(board))
         except BoardError as exc:
+            log.warning("fault kind=%s: %s", exc.kind, exc.message)
             app.post_message(LoadFailed(exc))
         except Exception as exc:  # never let a read kill the board in front of the room
+            log.exception("unexpected fault while reading")
             app.post_message(LoadFailed(BoardError(t("err.internal", detail=exc), kind="internal")))
 
     @property
@@ -157,7 +170,15 @@ class LiveRefresh:
                 app.set_timer(HIGHLIGHT_SECONDS + 0.1, app.render_all)
         if app.slideshow.running:
             app.slideshow.update_pages(board)
+        started = time.perf_counter()
         app.render_all()
+        log.info(
+            "applied refresh=%d apply_ms=%.1f",
+            app.refreshes,
+            (time.perf_counter() - started) * 1000,
+        )
+        if app.on_applied is not None:
+            app.on_applied(board)
 
     def lit(self, kind: str) -> set[int]:
         """Ids of `kind` rows changed within the last few seconds (drawn highlighted)."""
