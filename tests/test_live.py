@@ -30,7 +30,7 @@ def cursor_project(app: BoardApp) -> int | None:
 
 def cell_texts(app: BoardApp) -> str:
     table = app.overview.query_one(ProjectsTable)  # type: ignore[union-attr]
-    return "\n".join(" ".join(c.plain for c in row) for row in table._cells.values())
+    return "\n".join(" ".join(row) for row in table.plain_rows())
 
 
 @pytest.mark.parametrize("journal", ["WAL", "DELETE"])

@@ -94,7 +94,7 @@ async def test_c_shows_the_report_and_rows_carry_the_marker(demo_db: Path) -> No
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         table = app.screen.query_one(ProjectsTable)
-        marked = [row[1].plain for row in table._cells.values() if row[1].plain.startswith("◆")]
+        marked = [row[1] for row in table.plain_rows() if row[1].startswith("◆")]
         assert len(marked) >= 2
         await pilot.press("c")
         await pilot.pause()

@@ -7,13 +7,13 @@ note in the row's `problems`, never an exception.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, select
 
 from board.domain import snapshot as s
 from board.store import models as m
@@ -34,26 +34,26 @@ def parse_date(raw: str) -> date | None:
 class RowReader:
     """Reads typed fields from one row, collecting the names of fields that were bad."""
 
-    __slots__ = ("problems", "row")
+    __slots__ = ("problems", "values")
 
-    def __init__(self, row: Row[Any]) -> None:
-        self.row = row
+    def __init__(self, row: Mapping[str, Any]) -> None:
+        self.values = row
         self.problems: list[str] = []
 
     def text(self, name: str, default: str = "") -> str:
-        value = self.row._mapping[name]
+        value = self.values[name]
         if value is None:
             return default
         return value if isinstance(value, str) else str(value)
 
     def opt_text(self, name: str) -> str | None:
-        value = self.row._mapping[name]
+        value = self.values[name]
         if value is None:
             return None
         return value if isinstance(value, str) else str(value)
 
     def date(self, name: str) -> date | None:
-        value = self.row._mapping[name]
+        value = self.values[name]
         if value is None or value == "":
             return None
         parsed = parse_date(value) if isinstance(value, str) else None
@@ -64,7 +64,7 @@ class RowReader:
     def integer(
         self, name: str, default: int = 0, lo: int | None = None, hi: int | None = None
     ) -> int:
-        value = self.row._mapping[name]
+        value = self.values[name]
         if value is None:
             return default
         try:
@@ -80,7 +80,7 @@ class RowReader:
         return number
 
     def opt_int(self, name: str) -> int | None:
-        value = self.row._mapping[name]
+        value = self.values[name]
         if value is None:
             return None
         try:
@@ -90,7 +90,7 @@ class RowReader:
             return None
 
     def number(self, name: str) -> float | None:
-        value = self.row._mapping[name]
+        value = self.values[name]
         if value is None or value == "":
             return None
         try:
@@ -100,17 +100,17 @@ class RowReader:
             return None
 
     def code(self, name: str, allowed: tuple[str, ...], default: str) -> str:
-        value = self.row._mapping[name]
+        value = self.values[name]
         if value in allowed:
             return str(value)
         self.problems.append(name)
         return default
 
 
-def read_departments(row: Row[Any]) -> s.Department:
+def read_departments(row: Mapping[str, Any]) -> s.Department:
     r = RowReader(row)
     return s.Department(
-        id=row.id,
+        id=row["id"],
         name=r.text("name"),
         short_name=r.opt_text("short_name"),
         kind=r.text("kind", "bureau"),
@@ -120,10 +120,10 @@ def read_departments(row: Row[Any]) -> s.Department:
     )
 
 
-def read_project(row: Row[Any]) -> s.Project:
+def read_project(row: Mapping[str, Any]) -> s.Project:
     r = RowReader(row)
     return s.Project(
-        id=row.id,
+        id=row["id"],
         code=r.text("code"),
         name=r.text("name"),
         category=r.code(
@@ -153,10 +153,10 @@ def read_project(row: Row[Any]) -> s.Project:
     )
 
 
-def read_pledge(row: Row[Any]) -> s.Pledge:
+def read_pledge(row: Mapping[str, Any]) -> s.Pledge:
     r = RowReader(row)
     return s.Pledge(
-        id=row.id,
+        id=row["id"],
         department_id=r.integer("department_id"),
         project_id=r.opt_int("project_id"),
         meeting_id=r.opt_int("meeting_id"),
@@ -171,10 +171,10 @@ def read_pledge(row: Row[Any]) -> s.Pledge:
     )
 
 
-def read_blocker(row: Row[Any]) -> s.Blocker:
+def read_blocker(row: Mapping[str, Any]) -> s.Blocker:
     r = RowReader(row)
     return s.Blocker(
-        id=row.id,
+        id=row["id"],
         project_id=r.opt_int("project_id"),
         department_id=r.opt_int("department_id"),
         category=r.code(
@@ -190,15 +190,15 @@ def read_blocker(row: Row[Any]) -> s.Blocker:
     )
 
 
-def read_meeting(row: Row[Any]) -> s.Meeting:
+def read_meeting(row: Mapping[str, Any]) -> s.Meeting:
     r = RowReader(row)
-    return s.Meeting(id=row.id, held_on=r.date("held_on"), title=r.text("title"))
+    return s.Meeting(id=row["id"], held_on=r.date("held_on"), title=r.text("title"))
 
 
-def read_change(row: Row[Any]) -> s.ChangeEntry:
+def read_change(row: Mapping[str, Any]) -> s.ChangeEntry:
     r = RowReader(row)
     return s.ChangeEntry(
-        id=row.id,
+        id=row["id"],
         at=r.text("at"),
         table_name=r.text("table_name"),
         row_id=r.integer("row_id"),
@@ -210,9 +210,13 @@ def read_change(row: Row[Any]) -> s.ChangeEntry:
 
 
 def read_all(
-    conn: Connection, table: Any, reader: Callable[[Row[Any]], T], *order: Any
+    conn: Connection, table: Any, reader: Callable[[Mapping[str, Any]], T], *order: Any
 ) -> tuple[T, ...]:
-    return tuple(reader(row) for row in conn.execute(select(table).order_by(*order)))
+    """Every row of `table` through `reader`; rows come as plain dicts (the fastest to read
+    by name, and a Row's mapping view is rebuilt on every access)."""
+    result = conn.execute(select(table).order_by(*order))
+    keys = tuple(result.keys())
+    return tuple(reader(dict(zip(keys, values, strict=True))) for values in result)
 
 
 def read_meta(conn: Connection) -> s.Meta:
@@ -244,7 +248,7 @@ def read_current_sprint(conn: Connection) -> tuple[s.Sprint | None, dict[int, s.
     ).first()
     if row is None:
         return None, {}
-    r = RowReader(row)
+    r = RowReader(dict(row._mapping))
     starts, ends = r.date("starts_on"), r.date("ends_on")
     if starts is None or ends is None:
         return None, {}
@@ -252,7 +256,7 @@ def read_current_sprint(conn: Connection) -> tuple[s.Sprint | None, dict[int, s.
     goals_t = m.SprintGoal.__table__
     goals: dict[int, s.SprintGoal] = {}
     for g in conn.execute(select(goals_t).where(goals_t.c.sprint_id == sprint.id)):
-        gr = RowReader(g)
+        gr = RowReader(dict(g._mapping))
         target_stage = g.target_stage if g.target_stage in s.STAGE_ORDER else None
         goals[gr.integer("project_id")] = s.SprintGoal(
             sprint_id=sprint.id,
@@ -282,7 +286,7 @@ def read_meeting_changes(
     rows = conn.execute(
         select(log).where(log.c.at >= since).order_by(log.c.id).limit(MEETING_CHANGES)
     )
-    return tuple(read_change(row) for row in rows)
+    return tuple(read_change(dict(row._mapping)) for row in rows)
 
 
 def load_snapshot(conn: Connection, data_version: int = 0) -> s.Snapshot:
@@ -292,7 +296,7 @@ def load_snapshot(conn: Connection, data_version: int = 0) -> s.Snapshot:
     changes = tuple(
         reversed(
             [
-                read_change(row)
+                read_change(dict(row._mapping))
                 for row in conn.execute(select(log).order_by(log.c.id.desc()).limit(RECENT_CHANGES))
             ]
         )

@@ -173,7 +173,7 @@ def resolve_project(conn: Connection, ref: str | int) -> tuple[int, str]:
 def require_row(conn: Connection, table: Table, row_id: int, what: str) -> Mapping[str, Any]:
     row = conn.execute(select(table).where(table.c.id == row_id)).mappings().first()
     if row is None:
-        raise BoardError(t(f"err.unknown_{what}", ref=row_id), kind="value")
+        raise BoardError(t(f"err.unknown_{what}", ref=row_id, candidates="—"), kind="value")
     return dict(row)
 
 

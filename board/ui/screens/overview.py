@@ -90,8 +90,10 @@ class OverviewScreen(Screen[None]):
         self.set_class(width < NARROW_WIDTH or height < NARROW_HEIGHT, "-narrow")
         self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
 
-    def panel_widget(self, index: int) -> DataTable[Text] | OptionList:
-        return cast("DataTable[Text] | OptionList", self.query_one(f"#{PANELS[index]}"))
+    def panel_widget(self, index: int) -> ProjectsTable | DataTable[Text] | OptionList:
+        return cast(
+            "ProjectsTable | DataTable[Text] | OptionList", self.query_one(f"#{PANELS[index]}")
+        )
 
     def focus_panel(self, index: int) -> None:
         self.active = index % len(PANELS)
@@ -141,11 +143,9 @@ class OverviewScreen(Screen[None]):
 
     # Opening details ----------------------------------------------------------------------
 
-    @on(DataTable.RowSelected, "#projects")
-    def open_project_row(self, event: DataTable.RowSelected) -> None:
-        project_id = self.query_one(ProjectsTable).project_id_at_cursor()
-        if project_id is not None:
-            self.board_app.open_project(project_id)
+    @on(ProjectsTable.Selected)
+    def open_project_row(self, event: ProjectsTable.Selected) -> None:
+        self.board_app.open_project(event.project_id)
 
     @on(DataTable.RowSelected, "#ranking")
     def open_ranked_department(self, event: DataTable.RowSelected) -> None:

@@ -1,8 +1,9 @@
-"""The projects panel: one row per project, updated in place by row key.
+"""The projects panel: one row per project, drawn on demand with the line API.
 
-A refresh never clears the table while its rows stay the same: changed cells are updated where
-they are, so the cursor and scroll do not move. When rows come, go or change order, the table
-is rebuilt inside one batch and the cursor returns to the row it was on.
+A zone has a few hundred projects, a city office ten thousand: the panel keeps only the ordered
+list of projects and draws the rows that are on screen (as toolong's LogLines does), so a
+refresh costs the same at any size and never measures every cell. The cursor stays on its
+project (by id) across refreshes, re-sorts and filters.
 """
 
 from __future__ import annotations
@@ -11,9 +12,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
-from textual.widgets import DataTable
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from board.domain.snapshot import Project
 from board.i18n import t
@@ -85,21 +93,82 @@ class Widths:
         )
 
 
-class ProjectsTable(DataTable[Text]):
+class ProjectsTable(ScrollView, can_focus=True):
     """Key projects with their light, stage pipeline, progress and sprint target."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "key.down", show=False, id="projects.down"),
-        Binding("k", "cursor_up", "key.up", show=False, id="projects.up"),
-        Binding("h", "scroll_left", "key.left", show=False, id="projects.left"),
-        Binding("l", "scroll_right", "key.right", show=False, id="projects.right"),
+        Binding("up,k", "cursor(-1)", "key.up", show=False, id="projects.up"),
+        Binding("down,j", "cursor(1)", "key.down", show=False, id="projects.down"),
+        Binding("pageup", "page(-1)", "key.up", show=False, id="projects.page_up"),
+        Binding("pagedown", "page(1)", "key.down", show=False, id="projects.page_down"),
+        Binding("home", "edge(0)", "key.up", show=False, id="projects.first"),
+        Binding("end", "edge(1)", "key.down", show=False, id="projects.last"),
+        Binding("enter", "select", "key.open", show=False, id="projects.open"),
     ]
+    COMPONENT_CLASSES = {
+        "projects--header",
+        "projects--cursor",
+        "projects--cursor-blurred",
+        "projects--even",
+    }
+    DEFAULT_CSS = """
+    ProjectsTable { height: 1fr; }
+    ProjectsTable > .projects--header { text-style: bold; background: $panel; }
+    ProjectsTable > .projects--cursor { background: $accent 40%; text-style: bold; }
+    ProjectsTable > .projects--cursor-blurred { background: $accent 15%; }
+    ProjectsTable > .projects--even { background: $boost; }
+    """
+
+    cursor_row: reactive[int] = reactive(0, always_update=False)
+
+    class Selected(Message):
+        """Enter (or a click) on a project row."""
+
+        def __init__(self, table: ProjectsTable, project_id: int) -> None:
+            super().__init__()
+            self.table = table
+            self.project_id = project_id
+
+        @property
+        def control(self) -> ProjectsTable:
+            return self.table
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._projects: list[Project] = []
         self._keys: list[str] = []
-        self._cells: dict[str, tuple[Text, ...]] = {}
-        self._widths: Widths | None = None
+        self._board: Board | None = None
+        self._lit: set[int] = set()
+        self._family = "default"
+        self._widths = Widths.for_width(120)
+        self._strips: dict[tuple[int, bool, bool], Strip] = {}
+
+    # What the rest of the app asks -------------------------------------------------------------
+
+    def project_id_at_cursor(self) -> int | None:
+        if not self._projects or not (0 <= self.cursor_row < len(self._projects)):
+            return None
+        return self._projects[self.cursor_row].id
+
+    def select_project(self, project_id: int) -> bool:
+        for index, project in enumerate(self._projects):
+            if project.id == project_id:
+                self.move_cursor(index)
+                return True
+        return False
+
+    def plain_rows(self) -> list[tuple[str, ...]]:
+        """Every row's cells as plain text (for tests and exports; draws nothing)."""
+        if self._board is None:
+            return []
+        return [
+            tuple(
+                c.plain for c in self.row_cells(self._board, p, self._widths, False, self._family)
+            )
+            for p in self._projects
+        ]
+
+    # Data in ------------------------------------------------------------------------------------
 
     def on_resize(self) -> None:
         # Column widths follow the panel width: a new width (or a shown panel) needs a redraw.
@@ -107,17 +176,71 @@ class ProjectsTable(DataTable[Text]):
         if callable(redraw):
             self.call_after_refresh(redraw)
 
-    def project_id_at_cursor(self) -> int | None:
-        if not self._keys or not (0 <= self.cursor_row < len(self._keys)):
-            return None
-        return int(self._keys[self.cursor_row])
+    def show(self, board: Board, projects: Iterable[Project], lit: set[int], family: str) -> None:
+        """Show `projects` in this order; the cursor stays on the project it was on."""
+        keep = self.project_id_at_cursor()
+        index = self.cursor_row
+        self._board = board
+        self._projects = list(projects)
+        self._keys = [str(p.id) for p in self._projects]
+        self._lit = set(lit)
+        self._family = family
+        self._widths = Widths.for_width(self.size.width or 120)
+        self._strips.clear()
+        self.virtual_size = Size(self.size.width, len(self._projects) + 1)
+        if keep is not None and str(keep) in self._keys:
+            index = self._keys.index(str(keep))
+        self.cursor_row = max(0, min(index, len(self._projects) - 1))
+        self.refresh()
 
-    def select_project(self, project_id: int) -> bool:
-        key = str(project_id)
-        if key not in self._keys:
-            return False
-        self.move_cursor(row=self._keys.index(key))
-        return True
+    # Keys ---------------------------------------------------------------------------------------
+
+    @property
+    def page_rows(self) -> int:
+        return max(1, self.size.height - 1)
+
+    def move_cursor(self, row: int) -> None:
+        if not self._projects:
+            return
+        self.cursor_row = max(0, min(row, len(self._projects) - 1))
+        top = int(self.scroll_offset.y)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= top + self.page_rows:
+            self.scroll_to(y=self.cursor_row - self.page_rows + 1, animate=False, immediate=True)
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        self.refresh()
+
+    def action_cursor(self, step: int) -> None:
+        self.move_cursor(self.cursor_row + step)
+
+    def action_page(self, step: int) -> None:
+        self.move_cursor(self.cursor_row + step * self.page_rows)
+
+    def action_edge(self, end: int) -> None:
+        self.move_cursor(len(self._projects) - 1 if end else 0)
+
+    def action_select(self) -> None:
+        project_id = self.project_id_at_cursor()
+        if project_id is not None:
+            self.post_message(self.Selected(self, project_id))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y >= 1:
+            self.move_cursor(int(self.scroll_offset.y) + event.y - 1)
+            if event.chain >= 2:
+                self.action_select()
+
+    def on_focus(self) -> None:
+        self._strips.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._strips.clear()
+        self.refresh()
+
+    # Drawing ------------------------------------------------------------------------------------
 
     def row_cells(
         self, board: Board, project: Project, widths: Widths, lit: bool, family: str
@@ -162,59 +285,64 @@ class ProjectsTable(DataTable[Text]):
                 text.stylize(HIGHLIGHT_STYLE)
         return cells
 
-    def _ensure_columns(self, widths: Widths) -> bool:
-        if widths == self._widths and self.columns:
-            return False
-        self.clear(columns=True)
-        for key, label, width in COLUMNS:
+    def header_cells(self) -> list[Text]:
+        widths = self._widths
+        cells = []
+        for key, label, _w in COLUMNS:
+            if key in widths.columns:
+                cells.append(Text(t(label), no_wrap=True))
+        return cells
+
+    def column_widths(self) -> list[int]:
+        widths = self._widths
+        out = []
+        for key, _label, _w in COLUMNS:
             if key not in widths.columns:
                 continue
             if key == "name":
-                width = widths.name
+                out.append(widths.name)
             elif key == "target":
-                width = widths.target
+                out.append(widths.target)
             else:
-                width = widths.fixed[key]
-            self.add_column(Text(t(label), no_wrap=True), width=width, key=key)
-        self._widths = widths
-        self._keys = []
-        self._cells = {}
-        return True
+                out.append(widths.fixed[key])
+        return out
 
-    def show(self, board: Board, projects: Iterable[Project], lit: set[int], family: str) -> None:
-        """Bring the table to `projects`, touching only what changed."""
-        widths = Widths.for_width(self.size.width or 120)
-        rebuilt = self._ensure_columns(widths)
-        rows = {str(p.id): self.row_cells(board, p, widths, p.id in lit, family) for p in projects}
-        keys = list(rows)
-        if not rebuilt and keys == self._keys:
-            for key, cells in rows.items():
-                old = self._cells.get(key)
-                for col, new, before in zip(widths.columns, cells, old or (), strict=False):
-                    if (new.plain, new.spans, new.style) != (
-                        before.plain,
-                        before.spans,
-                        before.style,
-                    ):
-                        self.update_cell(key, col, new)
-            self._cells = rows
-            return
-        cursor_key = self._keys[self.cursor_row] if 0 <= self.cursor_row < len(self._keys) else None
-        cursor_index = self.cursor_row
-        scroll_y = self.scroll_y
-        self.clear()
-        for key, cells in rows.items():
-            self.add_row(*cells, key=key)
-        self._keys = keys
-        self._cells = rows
-        if keys:
-            target = (
-                keys.index(cursor_key) if cursor_key in rows else min(cursor_index, len(keys) - 1)
-            )
-            self.move_cursor(row=max(0, target), animate=False, scroll=False)
-            self.scroll_to(y=scroll_y, animate=False, immediate=True)
-            self.call_after_refresh(self._keep_cursor_visible)
+    def line(self, cells: list[Text] | tuple[Text, ...], base: Style) -> Strip:
+        """Cells padded to their columns (by terminal cells, so CJK aligns), as one strip."""
+        segments: list[Segment] = [Segment(" ", base)]
+        for text, width in zip(cells, self.column_widths(), strict=False):
+            text = text.copy()
+            text.truncate(width, overflow="ellipsis", pad=True)
+            for seg in text.render(self.app.console):
+                style = base + seg.style if seg.style else base
+                segments.append(Segment(seg.text, style))
+            segments.append(Segment("  ", base))
+        return Strip(segments).adjust_cell_length(self.size.width, base)
 
-    def _keep_cursor_visible(self) -> None:
-        if self._keys:
-            self.move_cursor(row=self.cursor_row, animate=False, scroll=True)
+    def render_line(self, y: int) -> Strip:
+        if y == 0:
+            return self.line(self.header_cells(), self.get_component_rich_style("projects--header"))
+        index = int(self.scroll_offset.y) + y - 1
+        if not (0 <= index < len(self._projects)) or self._board is None:
+            return Strip.blank(self.size.width, self.rich_style)
+        is_cursor = index == self.cursor_row
+        key = (index, is_cursor, self.has_focus)
+        cached = self._strips.get(key)
+        if cached is not None:
+            return cached
+        project = self._projects[index]
+        if is_cursor:
+            name = "projects--cursor" if self.has_focus else "projects--cursor-blurred"
+            base = self.rich_style + self.get_component_rich_style(name)
+        elif index % 2:
+            base = self.rich_style + self.get_component_rich_style("projects--even")
+        else:
+            base = self.rich_style
+        cells = self.row_cells(
+            self._board, project, self._widths, project.id in self._lit, self._family
+        )
+        strip = self.line(cells, base)
+        if len(self._strips) > 500:
+            self._strips.clear()
+        self._strips[key] = strip
+        return strip

@@ -1,0 +1,156 @@
+"""`board export|import|minutes`: the office's Excel and CSV files, and the 会议纪要.
+
+`export` writes the four sheets (or a template with instructions, or one sheet as CSV); `import`
+checks a whole file and writes it in one transaction or not at all, listing every problem as
+sheet, row, column and reason; `minutes` writes a meeting's minutes as Markdown or a workbook.
+The database is `--db`, else `$BOARD_DB`, else data/board.db.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import click
+
+from board.cli import DEFAULT_DB, DateType, DisplayOptions, chosen_db, db_option
+from board.errors import BoardError
+from board.i18n import t
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
+WORKBOOK_SUFFIXES = (".xlsx",)
+
+out_path = click.Path(path_type=Path, dir_okay=False)
+force_option = click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+
+
+def refuse_existing(path: Path, force: bool) -> None:
+    """An export never silently replaces a file someone may have spent an hour editing."""
+    if path.exists() and not force:
+        raise BoardError(t("err.out_exists", path=path), kind="exists")
+
+
+def today_of(options: DisplayOptions | None, today: date | None = None) -> date:
+    return today or (options.today if options else None) or date.today()
+
+
+@click.command("export")
+@db_option(DEFAULT_DB)
+@click.option("--template", is_flag=True, help="Empty sheets plus a 说明 instructions sheet.")
+@click.option("--sheet", help="One sheet: 项目, 表态, 问题 or 部门 (required for .csv).")
+@force_option
+@click.argument("file", type=out_path)
+def export_command(db: Path, template: bool, sheet: str | None, force: bool, file: Path) -> None:
+    """Write the sheets 项目, 表态, 问题, 部门 to FILE.xlsx (or one sheet to FILE.csv)."""
+    from board.store.workbook import export_file
+
+    refuse_existing(file, force)
+    result = export_file(None if template else chosen_db(db), file, sheet=sheet, template=template)
+    if template:
+        names = t("io.list_sep").join(name for name, _rows in result.counts)
+        click.echo(t("export.template", path=file, sheets=names))
+    else:
+        counts = t("io.list_sep").join(
+            t("export.count", sheet=name, rows=n) for name, n in result.counts
+        )
+        click.echo(t("export.done", path=file, counts=counts))
+
+
+@click.command("import")
+@db_option(DEFAULT_DB)
+@click.option("--sheet", help="Which sheet a .csv holds (项目, 表态, 问题, 部门).")
+@click.option("--dry-run", is_flag=True, help="Check and count only; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.pass_obj
+def import_command(
+    options: DisplayOptions | None,
+    db: Path,
+    sheet: str | None,
+    dry_run: bool,
+    as_json: bool,
+    file: Path,
+) -> None:
+    """Check FILE.xlsx or FILE.csv whole, then write it in one transaction (or nothing)."""
+    from board.store.workbook import ImportRefused, import_file
+
+    try:
+        result = import_file(
+            chosen_db(db), file, sheet=sheet, dry_run=dry_run, today=today_of(options)
+        )
+    except ImportRefused as refused:
+        for problem in refused.problems:
+            click.echo(problem.line(), err=True)
+        click.echo(t("import.refused", count=len(refused.problems), path=file), err=True)
+        click.get_current_context().exit(refused.exit_code)
+        return
+    for sheet_result in result.sheets:
+        if sheet_result.ignored:
+            click.echo(
+                t(
+                    "import.ignored",
+                    sheet=sheet_result.sheet,
+                    columns=t("io.list_sep").join(sheet_result.ignored),
+                ),
+                err=True,
+            )
+    if as_json:
+        payload = {
+            "file": str(file),
+            "dry_run": dry_run,
+            "sheets": [s.as_json() for s in result.sheets],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    for s in result.sheets:
+        click.echo(
+            t(
+                "import.sheet_counts",
+                sheet=s.sheet,
+                added=s.added,
+                updated=s.updated,
+                unchanged=s.unchanged,
+            )
+        )
+    click.echo(t("import.dry_run" if dry_run else "import.done", path=file))
+
+
+@click.command("minutes")
+@db_option(DEFAULT_DB)
+@click.option("--meeting", type=int, help="Meeting id (default: the latest meeting).")
+@click.option("--out", "out", required=True, type=out_path, help="FILE.md or FILE.xlsx.")
+@click.option("--today", type=DateType(), help="Lights as of this day (YYYY-MM-DD).")
+@force_option
+@click.pass_obj
+def minutes_command(
+    options: DisplayOptions | None,
+    db: Path,
+    meeting: int | None,
+    out: Path,
+    today: date | None,
+    force: bool,
+) -> None:
+    """Write the 会议纪要 of a meeting: attendees, pledges, 督办清单, red projects."""
+    from board.store.minutes import build_minutes, write_minutes
+    from board.store.schema import check_file
+    from board.store.source import SnapshotSource
+
+    if out.suffix.lower() not in (*MARKDOWN_SUFFIXES, *WORKBOOK_SUFFIXES):
+        raise BoardError(t("err.minutes_format", path=out), kind="value")
+    refuse_existing(out, force)
+    path = chosen_db(db)
+    check_file(path)
+    source = SnapshotSource(path)
+    try:
+        snapshot = source.poll(force=True)
+    finally:
+        source.close()
+    assert snapshot is not None  # force=True always reads
+    minutes = build_minutes(snapshot, today_of(options, today), meeting)
+    write_minutes(minutes, out)
+    held = minutes.held_on.isoformat() if minutes.held_on else "—"
+    click.echo(t("minutes.written", path=out, title=minutes.title, date=held))
+
+
+COMMANDS = (export_command, import_command, minutes_command)
