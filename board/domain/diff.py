@@ -20,7 +20,8 @@ T = TypeVar("T", bound=HasId)
 def changed_ids(old: Iterable[T], new: Iterable[T]) -> set[int]:
     """Ids of rows added or modified from `old` to `new` (removed rows are gone from view)."""
     before = {row.id: row for row in old}
-    return {row.id for row in new if before.get(row.id) != row}
+    # Identity first: an incremental load keeps unchanged rows as the very same objects.
+    return {row.id for row in new if (prev := before.get(row.id)) is not row and prev != row}
 
 
 def removed_ids(old: Iterable[T], new: Iterable[T]) -> set[int]:

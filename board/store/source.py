@@ -21,8 +21,12 @@ from board.domain.snapshot import Snapshot
 from board.errors import BoardError
 from board.i18n import t
 from board.store.engine import explain, looks_like_sqlite, make_engine
+from board.store.incremental import load_incremental
 from board.store.reader import load_snapshot
 from board.store.schema import check_version, read_schema_version
+
+# A full load now and then, however well the incremental ones go: cheap insurance.
+FULL_EVERY = 200
 
 
 class SnapshotSource:
@@ -36,6 +40,8 @@ class SnapshotSource:
         self._identity: tuple[int, int] | None = None
         self._fingerprint: tuple[int, int] | None = None
         self._data_version: int | None = None
+        self._snapshot: Snapshot | None = None  # the last one loaded, for incremental loads
+        self._incremental_loads = 0
 
     def poll(self, *, force: bool = False) -> Snapshot | None:
         """A new snapshot if the file changed since the last one (or `force`), else None.
@@ -78,9 +84,17 @@ class SnapshotSource:
             if not force and data_version == self._data_version:
                 return None
             check_version(read_schema_version(conn, self.path), self.path)
-            snapshot = load_snapshot(conn, data_version)
+            snapshot = None
+            if not force and self._snapshot is not None and self._incremental_loads < FULL_EVERY:
+                snapshot = load_incremental(conn, self._snapshot, data_version)
+            if snapshot is None:
+                snapshot = load_snapshot(conn, data_version)
+                self._incremental_loads = 0
+            else:
+                self._incremental_loads += 1
         self._data_version = data_version
         self._fingerprint = fingerprint
+        self._snapshot = snapshot
         return snapshot
 
     def _close(self) -> None:
@@ -93,6 +107,7 @@ class SnapshotSource:
         self._engine = None
         self._identity = None
         self._data_version = None
+        self._snapshot = None
 
     def close(self) -> None:
         """Release the connection (the app calls this on exit)."""

@@ -122,12 +122,17 @@ def change_log_triggers(
     ]
 
 
-def version_trigger(table: str, has_updated_at: bool) -> tuple[str, str]:
-    """A trigger that bumps `version` when an update did not, so edits by any tool are seen."""
+def version_trigger(
+    table: str, has_updated_at: bool, columns: tuple[str, ...]
+) -> tuple[str, str]:
+    """A trigger that bumps `version` when an update changed a logged column and did not bump
+    it itself, so edits by any tool are seen. An update that changes nothing bumps nothing
+    (and logs nothing), so the version and the log always move together."""
     stamp = f", updated_at = {NOW}" if has_updated_at else ""
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columns)
     sql = (
         f"CREATE TRIGGER trg_{table}_version AFTER UPDATE ON {table} "
-        f"WHEN NEW.version IS OLD.version BEGIN "
+        f"WHEN NEW.version IS OLD.version AND ({changed}) BEGIN "
         f"UPDATE {table} SET version = OLD.version + 1{stamp} WHERE id = NEW.id; END"
     )
     return f"trg_{table}_version", sql
@@ -153,5 +158,9 @@ def all_triggers(version: int | None = None) -> list[tuple[str, str]]:
         present = tuple(c for c in columns if ADDED_IN.get((table, c), 1) <= version)
         triggers.extend(change_log_triggers(table, summary, present))
     if version >= VERSIONS_FROM:
-        triggers.extend(version_trigger(t, stamped) for t, stamped in VERSIONED.items())
+        for table, stamped in VERSIONED.items():
+            present = tuple(
+                c for c in WATCHED[table][1] if ADDED_IN.get((table, c), 1) <= version
+            )
+            triggers.append(version_trigger(table, stamped, present))
     return triggers

@@ -110,9 +110,7 @@ class Writer:
                     raise explain(exc, self.path) from exc
                 time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
             except IntegrityError as exc:
-                raise BoardError(
-                    t("err.sqlite", path=self.path, detail=exc.orig), kind="value"
-                ) from exc
+                raise BoardError(t("err.integrity", detail=exc.orig), kind="value") from exc
             except DBAPIError as exc:
                 raise explain(exc, self.path) from exc
         raise AssertionError("unreachable")

@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from board.cli import DisplayOptions
 
 SAFETY_POLL_SECONDS = 3.0
+CARD_PLEDGES = 8  # a department card never shows more pledges than this
 THEMES = {
     "default": Theme(
         name="board-dark",
@@ -269,7 +270,7 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
             overview.query_one(KpiStrip).show(board, family)
             projects = select_projects(board, self.state)
             overview.query_one(ProjectsTable).show(board, projects, self.lit("project"), family)
-            cards = select_departments(board, self.state)
+            cards = select_departments(board, self.state, limit=CARD_PLEDGES)
             overview.query_one(DepartmentCards).show(board, cards, self.lit("department"), family)
             groups, resolved = select_blockers(board, self.state)
             overview.query_one(BlockerList).show(

@@ -6,10 +6,12 @@ Textual and no I/O, so the rules of "what is on screen" are tested without runni
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from board.domain.diff import SnapshotDiff, diff_snapshots
 from board.domain.since import SinceReport, since_last_meeting
 from board.domain.snapshot import Blocker, Department, Pledge, Project, Snapshot
 from board.domain.status import DEFAULT_THRESHOLDS, BoardStatus, DepartmentStatus, Light, evaluate
@@ -49,18 +51,22 @@ class Board:
     pledges_by_department: dict[int, list[Pledge]] = field(default_factory=dict)
     pledges_by_project: dict[int, list[Pledge]] = field(default_factory=dict)
     since: SinceReport = field(default_factory=lambda: SinceReport(since=None, last_meeting=None))
+    changed: SnapshotDiff | None = None  # rows changed since the board before this one
 
     @classmethod
-    def build(cls, snapshot: Snapshot, today: date) -> Board:
+    def build(cls, snapshot: Snapshot, today: date, previous: Board | None = None) -> Board:
+        """Lights, lookups and what changed since `previous` (run in a worker thread)."""
         by_dept: dict[int, list[Pledge]] = defaultdict(list)
         by_project: dict[int, list[Pledge]] = defaultdict(list)
         for pledge in snapshot.pledges:
             by_dept[pledge.department_id].append(pledge)
             if pledge.project_id is not None:
                 by_project[pledge.project_id].append(pledge)
+        before = (previous.snapshot, previous.status) if previous is not None else None
         return cls(
             snapshot=snapshot,
-            status=evaluate(snapshot, today),
+            status=evaluate(snapshot, today, previous=before),
+            changed=diff_snapshots(previous.snapshot, snapshot) if previous is not None else None,
             departments={d.id: d for d in snapshot.departments},
             projects={p.id: p for p in snapshot.projects},
             pledges_by_department=dict(by_dept),
@@ -143,11 +149,19 @@ def urgency(pledge: Pledge, light: Light) -> tuple[int, date]:
 class DepartmentCard:
     department: Department
     status: DepartmentStatus
-    pledges: list[Pledge]  # already filtered and in urgency order
+    pledges: list[Pledge]  # filtered, most urgent first (only the first `limit` of them)
+    matching: int = 0  # how many pledges passed the filters in all
+
+    @property
+    def hidden(self) -> int:
+        return self.matching - len(self.pledges)
 
 
-def select_departments(board: Board, state: ViewState) -> list[DepartmentCard]:
-    """The departments panel's cards, each with the pledges that pass the filters."""
+def select_departments(
+    board: Board, state: ViewState, limit: int | None = None
+) -> list[DepartmentCard]:
+    """The departments panel's cards, each with the pledges that pass the filters; with
+    `limit`, only that many most urgent pledges per card are picked (a card shows a few)."""
     needle = state.text.strip().casefold()
     cards: list[DepartmentCard] = []
     for dept in board.snapshot.departments:
@@ -166,8 +180,16 @@ def select_departments(board: Board, state: ViewState) -> list[DepartmentCard]:
             and not (dept_hit and needle and state.light_filter == "all")
         ):
             continue
-        pledges.sort(key=lambda p: urgency(p, board.status.pledges[p.id]))
-        cards.append(DepartmentCard(dept, board.status.departments[dept.id], pledges))
+        matching = len(pledges)
+
+        def key(p: Pledge) -> tuple[int, date]:
+            return urgency(p, board.status.pledges[p.id])
+
+        if limit is not None and matching > limit:
+            pledges = heapq.nsmallest(limit, pledges, key=key)
+        else:
+            pledges.sort(key=key)
+        cards.append(DepartmentCard(dept, board.status.departments[dept.id], pledges, matching))
     if state.department_order == "worst":
         cards.sort(key=lambda c: (-c.status.light.severity, -c.status.overdue))
     return cards

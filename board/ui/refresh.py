@@ -92,7 +92,7 @@ class LiveRefresh:
             today = app.today()
             if snapshot is None and current is not None and current.today != today:
                 snapshot = current.snapshot  # midnight passed: same data, new lights
-            board = Board.build(snapshot, today) if snapshot is not None else None
+            board = Board.build(snapshot, today, current) if snapshot is not None else None
             if board is not None:
                 log.info(
                     "read data_version=%s projects=%d pledges=%d read_ms=%.1f build_ms=%.1f",
@@ -157,7 +157,7 @@ class LiveRefresh:
         if app.first_change_id is None:
             app.first_change_id = board.snapshot.last_change_id
         if previous is not None:
-            diff = diff_snapshots(previous.snapshot, board.snapshot)
+            diff = board.changed or diff_snapshots(previous.snapshot, board.snapshot)
             until = time.monotonic() + HIGHLIGHT_SECONDS
             for kind, ids in (
                 ("project", diff.projects),

@@ -41,6 +41,11 @@ def blocker_card(board: Board, blocker: Blocker, width: int, lit: bool, family: 
     return Card(id=f"blocker-{blocker.id}", prompt=text)
 
 
+# The most urgent this many per category are listed; the rest are counted (the whole list is
+# in the export and in each department's page).
+PER_GROUP = 30
+
+
 class BlockerList(CardList):
     """Open blockers under category headers, then how many were resolved (销号)."""
 
@@ -59,7 +64,14 @@ class BlockerList(CardList):
                 style="bold underline",
             )
             cards.append(Card(id=f"group-{group.category}", prompt=header, selectable=False))
-            cards.extend(blocker_card(board, b, width, b.id in lit, family) for b in group.blockers)
+            shown = group.blockers[:PER_GROUP]
+            cards.extend(blocker_card(board, b, width, b.id in lit, family) for b in shown)
+            if len(group.blockers) > len(shown):
+                more = Text(
+                    "    " + t("dept.more", count=len(group.blockers) - len(shown)),
+                    style="dim italic",
+                )
+                cards.append(Card(id=f"more-{group.category}", prompt=more, selectable=False))
         if not groups:
             cards.append(
                 Card(id="none", prompt=Text(t("blockers.none"), style="dim"), selectable=False)

@@ -49,7 +49,7 @@ def department_card(
         text.append(" " + pad(when, phrase_width()) + " ", style=light_style(light, family))
         content = clean(pledge.content) + (" " + t("bad.value") if pledge.problems else "")
         text.append(fit(content, max(4, width - 6 - phrase_width())))
-    hidden = len(card.pledges) - len(shown)
+    hidden = card.matching - len(shown)
     if hidden > 0:
         text.append("\n  " + t("dept.more", count=hidden), style="dim italic")
     if lit:
