@@ -106,11 +106,16 @@ def light_style(light: Light, family: str = "dark") -> str:
     return LIGHT_STYLES.get(family, LIGHT_STYLES["dark"])[light]
 
 
-def light_text(light: Light, family: str = "dark", word: bool = True) -> Text:
-    """The light as glyph (+ word), e.g. ■红, in its colour, padded so that every light of
-    the UI language takes the same cells (columns of lights stay aligned)."""
+def light_text(
+    light: Light, family: str = "dark", word: bool = True, aligned: bool = True
+) -> Text:
+    """The light as glyph (+ word), e.g. ■红, in its colour; `aligned` pads it so that every
+    light of the UI language takes the same cells (columns of lights stay aligned)."""
     if not word:
         return Text(LIGHT_GLYPHS[light], style=light_style(light, family), no_wrap=True, end="")
+    if not aligned:
+        label = LIGHT_GLYPHS[light] + t(f"light.{light.value}")
+        return Text(label, style=light_style(light, family), no_wrap=True, end="")
     widest = max(cell_len(t(f"light.{x.value}")) for x in Light)
     label = LIGHT_GLYPHS[light] + pad(t(f"light.{light.value}"), widest)
     return Text(label, style=light_style(light, family), no_wrap=True, end="")

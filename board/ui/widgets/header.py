@@ -92,7 +92,7 @@ class KpiStrip(Static):
             text.append(f"{stages.get(stage, 0)}  ", style="bold")
         text.append("│ ", style="dim")
         for light in (Light.RED, Light.AMBER, Light.GREEN, Light.DONE):
-            text.append_text(light_text(light, family))
+            text.append_text(light_text(light, family, aligned=False))
             text.append(f" {lights.get(light, 0)}  ")
         plan = sum(p.year_plan_investment or 0.0 for p in snap.projects)
         done = sum(p.year_done_investment or 0.0 for p in snap.projects)

@@ -112,7 +112,7 @@ class ProjectsTable(ScrollView, can_focus=True):
         "projects--even",
     }
     DEFAULT_CSS = """
-    ProjectsTable { height: 1fr; }
+    ProjectsTable { height: 1fr; overflow-x: hidden; }
     ProjectsTable > .projects--header { text-style: bold; background: $panel; }
     ProjectsTable > .projects--cursor { background: $accent 40%; text-style: bold; }
     ProjectsTable > .projects--cursor-blurred { background: $accent 15%; }
@@ -185,15 +185,20 @@ class ProjectsTable(ScrollView, can_focus=True):
         self._keys = [str(p.id) for p in self._projects]
         self._lit = set(lit)
         self._family = family
-        self._widths = Widths.for_width(self.size.width or 120)
+        self._widths = Widths.for_width(self.row_width or 120)
         self._strips.clear()
-        self.virtual_size = Size(self.size.width, len(self._projects) + 1)
+        self.virtual_size = Size(self.row_width, len(self._projects) + 1)
         if keep is not None and str(keep) in self._keys:
             index = self._keys.index(str(keep))
         self.cursor_row = max(0, min(index, len(self._projects) - 1))
         self.refresh()
 
     # Keys ---------------------------------------------------------------------------------------
+
+    @property
+    def row_width(self) -> int:
+        """Cells a row may use: the widget less its vertical scrollbar."""
+        return self.scrollable_content_region.width or self.size.width
 
     @property
     def page_rows(self) -> int:
@@ -317,14 +322,14 @@ class ProjectsTable(ScrollView, can_focus=True):
                 style = base + seg.style if seg.style else base
                 segments.append(Segment(seg.text, style))
             segments.append(Segment("  ", base))
-        return Strip(segments).adjust_cell_length(self.size.width, base)
+        return Strip(segments).adjust_cell_length(self.row_width, base)
 
     def render_line(self, y: int) -> Strip:
         if y == 0:
             return self.line(self.header_cells(), self.get_component_rich_style("projects--header"))
         index = int(self.scroll_offset.y) + y - 1
         if not (0 <= index < len(self._projects)) or self._board is None:
-            return Strip.blank(self.size.width, self.rich_style)
+            return Strip.blank(self.row_width, self.rich_style)
         is_cursor = index == self.cursor_row
         key = (index, is_cursor, self.has_focus)
         cached = self._strips.get(key)
