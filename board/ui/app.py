@@ -58,7 +58,7 @@ from board.watch import DatabaseWatcher
 if TYPE_CHECKING:
     from board.cli import DisplayOptions
 
-SAFETY_POLL_SECONDS = 3.0
+SAFETY_POLL_SECONDS = 5.0
 CARD_PLEDGES = 8  # a department card never shows more pledges than this
 THEMES = {
     "default": Theme(
@@ -178,7 +178,10 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
             except OSError:
                 self.watcher = None  # the safety poll still sees every change
         self.set_interval(self.safety_poll, self.request_refresh)
-        self.set_interval(1.0, self.tick_slideshow)
+        # Ticks only while the slideshow runs: an idle board wakes for nothing but the poll.
+        self.slide_timer = self.set_interval(
+            1.0, self.tick_slideshow, pause=not self.options.present
+        )
         self.request_refresh(force=True)
         if self.options.present:
             self.slideshow.start(self.board)

@@ -25,9 +25,11 @@ class Presenting:
         app = self._app()
         if app.slideshow.running:
             app.slideshow.pause()
+            app.slide_timer.pause()
             app.notify(t("present.paused"), timeout=2)
         else:
             app.slideshow.start(app.board)
+            app.slide_timer.resume()
             app.notify(t("present.on"), timeout=1.5)
         app.render_slideshow()
 
@@ -36,6 +38,7 @@ class Presenting:
         # Any key pauses a running slideshow (p toggles it as usual).
         if isinstance(event, events.Key) and app.slideshow.running and event.key not in ("p",):
             app.slideshow.pause()
+            app.slide_timer.pause()
             app.render_slideshow()
             app.notify(t("present.paused"), timeout=2)
             event.stop()
