@@ -38,7 +38,7 @@ from board.ui.text import (
 
 # (key, label key, width or None for the flexible columns)
 COLUMNS: tuple[tuple[str, str, int | None], ...] = (
-    ("light", "col.light", 6),
+    ("light", "col.light", 4),
     ("name", "col.project", None),
     ("category", "col.category", 8),
     ("stage", "col.stage", 5),
@@ -81,15 +81,19 @@ class Widths:
     @classmethod
     def for_width(cls, width: int) -> Widths:
         keys = tuple(k for k, _l, _w in COLUMNS if width >= NARROW_BELOW or k not in NARROW_DROPS)
-        fixed = sum(fixed_width(k, lab, w) for k, lab, w in COLUMNS if w and k in keys)
-        fixed += 2 * len(keys) + 2
+        narrow = width < NARROW_BELOW
+        sizes = {k: fixed_width(k, lab, w) for k, lab, w in COLUMNS if w}
+        if narrow:
+            sizes["progress"] = 9  # a shorter bar: ████ 50%
+        fixed = sum(size for k, size in sizes.items() if k in keys) + 2 * len(keys) + 1
         spare = max(0, width - fixed)
-        name = max(12, min(36, spare * 3 // 5))
+        # The sprint target gets up to two fifths; the name everything else (it matters most).
+        target = max(10, min(48, spare * 2 // 5))
         return cls(
-            name=name,
-            target=max(10, min(48, spare - name)),
+            name=max(12, spare - target),
+            target=target,
             columns=keys,
-            fixed={k: fixed_width(k, lab, w) for k, lab, w in COLUMNS if w},
+            fixed=sizes,
         )
 
 
@@ -276,7 +280,10 @@ class ProjectsTable(ScrollView, can_focus=True):
             "name": cell(name, widths.name),
             "category": cell(t(f"category.{project.category}"), widths.fixed["category"]),
             "stage": cell(pipeline(project.stage), 5),
-            "progress": cell(progress_bar(project.progress), 13),
+            "progress": cell(
+                progress_bar(project.progress, 8 if widths.fixed["progress"] >= 13 else 4),
+                widths.fixed["progress"],
+            ),
             "target": cell(" ".join(target_bits), widths.target),
             "floating": cell(
                 floating, 6, style=light_style(status.light, family) if floating else ""
