@@ -138,7 +138,7 @@ class DetailScreen(Screen[None]):
         """A new snapshot arrived: re-render in place (scroll position is kept)."""
         self.board = board
         self.family = family
-        if self.is_mounted:
+        if self.is_mounted and self.query("#detail-title"):  # composed, not torn down
             self.render_board()
 
     def render_board(self) -> None:
