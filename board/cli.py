@@ -259,11 +259,12 @@ def migrate(db: Path, journal: str | None) -> None:
 
 
 def register_commands() -> None:
-    """The data commands live in their own module; attach them to the group."""
+    """The data, file and bench commands live in their own modules; attach them."""
+    from board.cli_bench import COMMANDS as BENCH_COMMANDS
     from board.cli_io import COMMANDS as IO_COMMANDS
     from board.cli_writes import COMMANDS
 
-    for command in (*COMMANDS, *IO_COMMANDS):
+    for command in (*COMMANDS, *IO_COMMANDS, *BENCH_COMMANDS):
         cli.add_command(command)
 
 
