@@ -31,6 +31,13 @@ def sqlite_url(path: Path, *, read_only: bool) -> str:
     return f"sqlite+pysqlite:///{uri}?{params}"
 
 
+def decode_text(raw: bytes) -> str:
+    """A TEXT value as str. Bytes that are not UTF-8 (a legacy tool writing GBK, say) become
+    U+FFFD: the default decoder raises instead, and one such value made the whole file
+    unreadable for every board."""
+    return raw.decode("utf-8", "replace")
+
+
 def make_engine(path: Path, *, read_only: bool, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     """An engine on `path` whose connections may move between worker threads."""
     engine = create_engine(
@@ -43,6 +50,7 @@ def make_engine(path: Path, *, read_only: bool, busy_timeout_ms: int = BUSY_TIME
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+        dbapi_connection.text_factory = decode_text
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         if not read_only:
@@ -76,7 +84,11 @@ def explain(exc: BaseException, path: Path) -> BoardError:
     """Turn a driver exception into the one line a user reads, with a kind the UI can show."""
     orig = exc.orig if isinstance(exc, DBAPIError) else exc
     text = str(orig).lower()
-    if "locked" in text or "busy" in text:
+    # A writer died mid-transaction (DELETE journal) and left a hot journal that a read-only
+    # connection may not roll back: the file is not ours to fix, but not unwritable either.
+    # It reads again once any writer opens it, so the display waits as for a lock.
+    rollback = getattr(orig, "sqlite_errorname", "") == "SQLITE_READONLY_ROLLBACK"
+    if "locked" in text or "busy" in text or rollback:
         return BoardError(t("err.locked", path=path), kind="locked")
     if "malformed" in text or "not a database" in text or "disk image" in text:
         return BoardError(t("err.corrupt", path=path), kind="corrupt")

@@ -81,6 +81,15 @@ def load_incremental(
     top = conn.execute(select(func.max(log.c.id))).scalar() or 0
     if top < previous.last_change_id:
         return None  # the log was cleared or the file replaced: ids went backwards
+    if previous.changes and previous.changes[-1].id == previous.last_change_id:
+        # Same history? The last entry we saw must still be there as we saw it; a file copied
+        # over ours from elsewhere fails this and gets a full load.
+        last = previous.changes[-1]
+        seen = conn.execute(
+            select(log.c.at, log.c.table_name, log.c.row_id).where(log.c.id == last.id)
+        ).first()
+        if seen is None or tuple(seen) != (last.at, last.table_name, last.row_id):
+            return None
     rows = conn.execute(
         select(log)
         .where(log.c.id > previous.last_change_id)

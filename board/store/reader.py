@@ -19,6 +19,9 @@ from board.domain import snapshot as s
 from board.store import models as m
 
 RECENT_CHANGES = 300
+# 万元: no amount on the board comes near this; beyond it (or not finite) is a bad value, and
+# the sums the board draws stay finite however many rows there are.
+MAX_AMOUNT = 1e12
 T = TypeVar("T")
 
 
@@ -69,7 +72,7 @@ class RowReader:
             return default
         try:
             number = int(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: 9e999 is infinity
             self.problems.append(name)
             return default
         if (lo is not None and number < lo) or (hi is not None and number > hi):
@@ -85,7 +88,7 @@ class RowReader:
             return None
         try:
             return int(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             self.problems.append(name)
             return None
 
@@ -94,10 +97,14 @@ class RowReader:
         if value is None or value == "":
             return None
         try:
-            return float(value)
+            number = float(value)
         except (TypeError, ValueError):
             self.problems.append(name)
             return None
+        if not abs(number) <= MAX_AMOUNT:  # infinity (SQLite stores 9e999), or absurdly large
+            self.problems.append(name)
+            return None
+        return number
 
     def code(self, name: str, allowed: tuple[str, ...], default: str) -> str:
         value = self.values[name]

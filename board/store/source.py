@@ -66,10 +66,8 @@ class SnapshotSource:
             raise BoardError(t("err.missing", path=self.path), kind="missing") from exc
         identity = (stat.st_dev, stat.st_ino)
         fingerprint = (stat.st_mtime_ns, stat.st_size)
-        # The main file written (not by a checkpoint we could see, e.g. `cp` over it): a fresh
-        # connection, so no page cached from the old content survives.
         rewritten = self._fingerprint is not None and fingerprint != self._fingerprint
-        if identity != self._identity or self._conn is None or rewritten:
+        if identity != self._identity or self._conn is None:
             self._close()
             if not looks_like_sqlite(self.path):
                 raise BoardError(t("err.not_sqlite", path=self.path), kind="corrupt")
@@ -77,6 +75,10 @@ class SnapshotSource:
             self._conn = self._engine.connect()
             self._identity = identity
             force = True
+        elif rewritten:
+            # Same file, new bytes: every DELETE-journal commit, or a `cp` over it. A fresh
+            # connection drops any cached page; the change log still says what changed.
+            self._reconnect()
         conn = self._conn
         assert conn is not None
         with conn.begin():
@@ -96,6 +98,15 @@ class SnapshotSource:
         self._fingerprint = fingerprint
         self._snapshot = snapshot
         return snapshot
+
+    def _reconnect(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(DBAPIError):
+                self._conn.close()
+        assert self._engine is not None
+        self._engine.dispose()
+        self._conn = self._engine.connect()
+        self._data_version = None  # a new connection's data_version starts afresh
 
     def _close(self) -> None:
         if self._conn is not None:

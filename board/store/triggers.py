@@ -122,9 +122,7 @@ def change_log_triggers(
     ]
 
 
-def version_trigger(
-    table: str, has_updated_at: bool, columns: tuple[str, ...]
-) -> tuple[str, str]:
+def version_trigger(table: str, has_updated_at: bool, columns: tuple[str, ...]) -> tuple[str, str]:
     """A trigger that bumps `version` when an update changed a logged column and did not bump
     it itself, so edits by any tool are seen. An update that changes nothing bumps nothing
     (and logs nothing), so the version and the log always move together."""
@@ -159,8 +157,6 @@ def all_triggers(version: int | None = None) -> list[tuple[str, str]]:
         triggers.extend(change_log_triggers(table, summary, present))
     if version >= VERSIONS_FROM:
         for table, stamped in VERSIONED.items():
-            present = tuple(
-                c for c in WATCHED[table][1] if ADDED_IN.get((table, c), 1) <= version
-            )
+            present = tuple(c for c in WATCHED[table][1] if ADDED_IN.get((table, c), 1) <= version)
             triggers.append(version_trigger(table, stamped, present))
     return triggers

@@ -163,7 +163,7 @@ class EditActions:
 
     # Writing --------------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=False, exit_on_error=False, group="write")
+    @work(thread=True, exclusive=False, exit_on_error=False, group="write", description="write")
     def write(self, job: Callable[[Connection], w.Change], edit: Edit | None = None) -> None:
         app = self._app()
         try:

@@ -6,7 +6,6 @@ Textual and no I/O, so the rules of "what is on screen" are tested without runni
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,6 +51,8 @@ class Board:
     pledges_by_project: dict[int, list[Pledge]] = field(default_factory=dict)
     since: SinceReport = field(default_factory=lambda: SinceReport(since=None, last_meeting=None))
     changed: SnapshotDiff | None = None  # rows changed since the board before this one
+    # Per project, its name, code, lead department and pledges, casefolded: what `/` searches.
+    search: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, snapshot: Snapshot, today: date, previous: Board | None = None) -> Board:
@@ -63,15 +64,34 @@ class Board:
             if pledge.project_id is not None:
                 by_project[pledge.project_id].append(pledge)
         before = (previous.snapshot, previous.status) if previous is not None else None
+        status = evaluate(snapshot, today, previous=before)
+        # Sorted here, in the worker: the panels then only slice, whatever the zone's size.
+        for pledges in by_dept.values():
+            pledges.sort(key=lambda p: urgency(p, status.pledges[p.id]))
+        departments = {d.id: d for d in snapshot.departments}
+        search = {
+            p.id: "\n".join(
+                [
+                    p.name,
+                    p.code,
+                    departments[p.lead_department_id].name
+                    if p.lead_department_id in departments
+                    else "",
+                    *(pl.content for pl in by_project.get(p.id, ())),
+                ]
+            ).casefold()
+            for p in snapshot.projects
+        }
         return cls(
             snapshot=snapshot,
-            status=evaluate(snapshot, today, previous=before),
+            status=status,
             changed=diff_snapshots(previous.snapshot, snapshot) if previous is not None else None,
-            departments={d.id: d for d in snapshot.departments},
+            departments=departments,
             projects={p.id: p for p in snapshot.projects},
             pledges_by_department=dict(by_dept),
             pledges_by_project=dict(by_project),
             since=since_last_meeting(snapshot, today),
+            search=search,
         )
 
     @property
@@ -103,6 +123,9 @@ def _matches(needle: str, *values: str | None) -> bool:
 
 
 def project_matches(board: Board, project: Project, needle: str) -> bool:
+    text = board.search.get(project.id)
+    if text is not None:
+        return needle in text
     if _matches(
         needle, project.name, project.code, board.department_name(project.lead_department_id)
     ):
@@ -168,27 +191,26 @@ def select_departments(
         if state.department_id is not None and dept.id != state.department_id:
             continue
         dept_hit = not needle or _matches(needle, dept.name, dept.short_name)
+        every = board.pledges_by_department.get(dept.id, [])  # in urgency order already
+        filtering = bool(needle) or state.light_filter != "all"
+        if not filtering:
+            pledges = every[:limit] if limit is not None else list(every)
+            cards.append(
+                DepartmentCard(dept, board.status.departments[dept.id], pledges, len(every))
+            )
+            continue
         pledges = [
             p
-            for p in board.pledges_by_department.get(dept.id, ())
+            for p in every
             if state.admits(board.status.pledges[p.id])
             and (dept_hit or _matches(needle, p.content, p.note))
         ]
-        if (
-            (needle or state.light_filter != "all")
-            and not pledges
-            and not (dept_hit and needle and state.light_filter == "all")
-        ):
+        # A department named by the filter shows even with no pledges; otherwise it needs one.
+        if not pledges and not (dept_hit and needle and state.light_filter == "all"):
             continue
         matching = len(pledges)
-
-        def key(p: Pledge) -> tuple[int, date]:
-            return urgency(p, board.status.pledges[p.id])
-
-        if limit is not None and matching > limit:
-            pledges = heapq.nsmallest(limit, pledges, key=key)
-        else:
-            pledges.sort(key=key)
+        if limit is not None:
+            pledges = pledges[:limit]
         cards.append(DepartmentCard(dept, board.status.departments[dept.id], pledges, matching))
     if state.department_order == "worst":
         cards.sort(key=lambda c: (-c.status.light.severity, -c.status.overdue))

@@ -82,7 +82,9 @@ class LiveRefresh:
         app = self._app()
         return app.options.today or date.today()
 
-    @work(thread=True, exclusive=False, exit_on_error=False, group="load")
+    # A description, or Textual describes the worker by repr() of its arguments: a whole
+    # Board, tens of megabytes of text at 10,000 projects, built on the UI thread every time.
+    @work(thread=True, exclusive=False, exit_on_error=False, group="load", description="load")
     def load_board(self, force: bool, current: Board | None) -> None:
         app = self._app()
         started = time.perf_counter()

@@ -106,9 +106,7 @@ def light_style(light: Light, family: str = "dark") -> str:
     return LIGHT_STYLES.get(family, LIGHT_STYLES["dark"])[light]
 
 
-def light_text(
-    light: Light, family: str = "dark", word: bool = True, aligned: bool = True
-) -> Text:
+def light_text(light: Light, family: str = "dark", word: bool = True, aligned: bool = True) -> Text:
     """The light as glyph (+ word), e.g. ■红, in its colour; `aligned` pads it so that every
     light of the UI language takes the same cells (columns of lights stay aligned)."""
     if not word:

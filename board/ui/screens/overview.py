@@ -53,6 +53,8 @@ class OverviewScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.active = 0
+        self._titles: dict[str, str] = {}
+        self._banner: str | None = None
 
     @property
     def board_app(self) -> BoardApp:
@@ -134,9 +136,15 @@ class OverviewScreen(Screen[None]):
 
     def set_titles(self, titles: dict[str, Text]) -> None:
         for name, title in titles.items():
-            self.query_one(f"#panel-{name}").border_title = title
+            panel = self.query_one(f"#panel-{name}")
+            if self._titles.get(name) != title.plain:  # unchanged titles cost no repaint
+                self._titles[name] = title.plain
+                panel.border_title = title
 
     def show_banner(self, message: str | None) -> None:
+        if message == self._banner:
+            return
+        self._banner = message
         banner = self.query_one("#banner", Static)
         banner.set_class(message is not None, "-on")
         banner.update(Text(message or "", style="bold"))

@@ -45,5 +45,8 @@ class PresenterBar(Static):
     """
 
     def say(self, message: str | None) -> None:
+        if message == getattr(self, "_said", ""):
+            return
+        self._said = message
         self.set_class(message is not None, "-on")
         self.update(Text(message or ""))

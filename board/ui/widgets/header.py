@@ -63,6 +63,10 @@ class BoardHeader(Static):
             right.append(" · ")
             right.append(t("edit.mode"), style="bold reverse")
         width = self.size.width or 160
+        key = (left.markup, right.markup, width)
+        if key == getattr(self, "_shown", None):
+            return  # nothing new: no re-layout, no repaint
+        self._shown = key
         if left.cell_len + right.cell_len + 4 > width:
             # Narrow terminal: two lines, each whole, rather than a squeezed column.
             right.justify = "left"
@@ -102,4 +106,6 @@ class KpiStrip(Static):
         open_blockers = sum(1 for b in snap.blockers if b.is_open)
         text.append("│ ", style="dim")
         text.append(t("kpi.blockers", count=open_blockers), style="bold")
-        self.update(text)
+        if text.markup != getattr(self, "_shown", None):
+            self._shown = text.markup
+            self.update(text)
