@@ -15,6 +15,7 @@ from board.store.demo import build_demo
 from board.store.engine import make_engine
 from board.store.reader import load_snapshot
 from board.store.source import SnapshotSource
+from board.ui.model import Board
 from tests.conftest import TODAY
 
 OPS = st.lists(
@@ -93,7 +94,9 @@ def test_incremental_equals_full(
     build_demo(db, TODAY)
     source = SnapshotSource(db)
     try:
-        assert source.poll(force=True) is not None
+        first = source.poll(force=True)
+        assert first is not None
+        board = Board.build(first, TODAY)
         for batch in batches:
             con = sqlite3.connect(db, isolation_level=None)
             con.execute("PRAGMA foreign_keys = ON")
@@ -105,6 +108,15 @@ def test_incremental_equals_full(
             incremental = source.poll()
             if incremental is None:  # nothing this batch touched survived (e.g. all no-ops)
                 continue
-            assert comparable(incremental) == comparable(full_load(db))
+            full = full_load(db)
+            assert comparable(incremental) == comparable(full)
+            # The board built from the last one reuses what did not change; it must equal a
+            # board built from scratch.
+            board = Board.build(incremental, TODAY, board)
+            fresh = Board.build(full, TODAY)
+            assert board.status == fresh.status
+            assert board.search == fresh.search
+            assert board.pledges_by_department == fresh.pledges_by_department
+            assert board.since == fresh.since
     finally:
         source.close()

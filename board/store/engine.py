@@ -8,6 +8,8 @@ starts exactly when we begin one and ends when we leave it.
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -74,10 +76,31 @@ def checkpoint(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
 
 
 def looks_like_sqlite(path: Path) -> bool:
-    """True when the file starts with SQLite's header (an empty file counts: SQLite accepts it)."""
-    with path.open("rb") as handle:
-        head = handle.read(len(SQLITE_HEADER))
-    return head == SQLITE_HEADER or head == b""
+    """True when the file starts with SQLite's header (an empty file counts: SQLite accepts it).
+
+    Asked of SQLite first, not with open() and close(): closing any descriptor of a file drops
+    every POSIX lock this process holds on it, its own SQLite connections' included (a
+    display's read lock; in a rollback journal, an edit's write lock, which let another
+    process write at the same time). SQLite defers such closes while locks are held. Only a
+    file SQLite cannot use at all, on which no connection of ours holds a lock, is read here.
+    """
+    path.stat()  # a missing file: FileNotFoundError, as open() raised
+    if not os.access(path, os.R_OK):  # what open() said, without opening anything
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+    try:
+        uri = "file:" + quote(str(path.resolve())) + "?mode=ro"
+        raw = sqlite3.connect(uri, uri=True, timeout=0)
+        try:
+            raw.execute("PRAGMA schema_version").fetchone()
+        finally:
+            raw.close()
+    except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorname", "") != "SQLITE_NOTADB":
+            return True  # busy, a hot journal, damage further in: the caller's connection says
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+        return head == SQLITE_HEADER or head == b""
+    return True
 
 
 def explain(exc: BaseException, path: Path) -> BoardError:

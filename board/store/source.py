@@ -78,7 +78,12 @@ class SnapshotSource:
         elif rewritten:
             # Same file, new bytes: every DELETE-journal commit, or a `cp` over it. A fresh
             # connection drops any cached page; the change log still says what changed.
+            # Unless no commit did it (our connection's data_version has not moved): a `cp` of
+            # the same history, a checkpoint, or damage (random bytes over pages), which only a
+            # full read shows; an incremental one would not touch the damaged pages.
+            committed = self._committed_since()
             self._reconnect()
+            force = force or not committed
         conn = self._conn
         assert conn is not None
         with conn.begin():
@@ -98,6 +103,15 @@ class SnapshotSource:
         self._fingerprint = fingerprint
         self._snapshot = snapshot
         return snapshot
+
+    def _committed_since(self) -> bool:
+        """True when another connection committed since our last read (asked on the old
+        connection: a new one's data_version means nothing)."""
+        if self._conn is None or self._data_version is None:
+            return False
+        with self._conn.begin():
+            now = int(self._conn.execute(text("PRAGMA data_version")).scalar_one())
+        return now != self._data_version
 
     def _reconnect(self) -> None:
         if self._conn is not None:

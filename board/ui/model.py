@@ -66,22 +66,38 @@ class Board:
         before = (previous.snapshot, previous.status) if previous is not None else None
         status = evaluate(snapshot, today, previous=before)
         # Sorted here, in the worker: the panels then only slice, whatever the zone's size.
-        for pledges in by_dept.values():
-            pledges.sort(key=lambda p: urgency(p, status.pledges[p.id]))
+        # A department whose pledges are the very same objects as last time keeps its order.
+        reuse = previous is not None and previous.today == today
+        for dept_id, pledges in by_dept.items():
+            earlier = previous.pledges_by_department.get(dept_id) if reuse and previous else None
+            if (
+                earlier is not None
+                and len(earlier) == len(pledges)
+                and ({id(p) for p in earlier} == {id(p) for p in pledges})
+            ):
+                by_dept[dept_id] = earlier
+            else:
+                pledges.sort(key=lambda p: urgency(p, status.pledges[p.id]))
         departments = {d.id: d for d in snapshot.departments}
-        search = {
-            p.id: "\n".join(
-                [
-                    p.name,
-                    p.code,
-                    departments[p.lead_department_id].name
-                    if p.lead_department_id in departments
-                    else "",
-                    *(pl.content for pl in by_project.get(p.id, ())),
-                ]
-            ).casefold()
-            for p in snapshot.projects
-        }
+        old_departments = previous.departments if previous is not None else {}
+        old_projects = previous.projects if previous is not None else {}
+        old_by_project = previous.pledges_by_project if previous is not None else {}
+        old_search = previous.search if previous is not None else {}
+
+        def searchable(p: Project) -> str:
+            lead = departments.get(p.lead_department_id) if p.lead_department_id else None
+            pledges = by_project.get(p.id, [])
+            if (
+                p.id in old_search
+                and old_projects.get(p.id) is p
+                and (lead is None or old_departments.get(lead.id) is lead)
+                and _same_objects(old_by_project.get(p.id, []), pledges)
+            ):
+                return old_search[p.id]
+            words = [p.name, p.code, lead.name if lead else "", *(x.content for x in pledges)]
+            return "\n".join(words).casefold()
+
+        search = {p.id: searchable(p) for p in snapshot.projects}
         return cls(
             snapshot=snapshot,
             status=status,
@@ -116,6 +132,10 @@ class Board:
         if days < 0:
             return Light.RED
         return Light.AMBER if days <= DEFAULT_THRESHOLDS.pledge_warn_days else Light.GREEN
+
+
+def _same_objects(a: list[Pledge], b: list[Pledge]) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
 
 
 def _matches(needle: str, *values: str | None) -> bool:
