@@ -135,7 +135,7 @@ def open_board(db: Path, options: DisplayOptions) -> int:
     """Check the file, then run the board on it; returns the exit code."""
     from board.store.schema import check_file
 
-    check_file(db)
+    check_file(db, thorough=True)
     if options.poll and journal_is_wal(db):
         raise BoardError(t("err.poll_wal", path=db), kind="value")
     from board.ui.app import run_board

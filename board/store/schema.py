@@ -114,8 +114,10 @@ def check_version(version: int, path: Path) -> None:
         )
 
 
-def check_file(path: Path, *, allow_older: bool = False) -> int:
-    """Check `path` is a board database this version can use; return its schema version."""
+def check_file(path: Path, *, allow_older: bool = False, thorough: bool = False) -> int:
+    """Check `path` is a board database this version can use; return its schema version.
+    `thorough` also runs SQLite's quick_check over every page (the display does, so a corrupt
+    file is refused in one line before the full screen opens)."""
     if not path.exists():
         raise BoardError(t("err.missing", path=path), kind="missing")
     if path.is_dir():
@@ -130,6 +132,10 @@ def check_file(path: Path, *, allow_older: bool = False) -> int:
         with engine.connect() as conn:
             version = read_schema_version(conn, path)
             conn.execute(text("SELECT count(*) FROM projects")).scalar_one()
+            if thorough:
+                verdict = conn.execute(text("PRAGMA quick_check(1)")).scalar_one()
+                if verdict != "ok":
+                    raise BoardError(t("err.corrupt", path=path), kind="corrupt")
     except DBAPIError as exc:
         raise explain(exc, path) from exc
     finally:

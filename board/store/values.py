@@ -7,6 +7,7 @@ Each checker returns the value in the file's form (ISO date text, English code, 
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from typing import Any
 
@@ -57,9 +58,12 @@ def check_money(value: Any) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
-        return float(str(value).replace(",", "").strip())
+        number = float(str(value).replace(",", "").strip())
     except ValueError:
         raise BoardError(t("err.bad_money", value=value), kind="value") from None
+    if not math.isfinite(number):  # inf and nan parse as floats but are not amounts
+        raise BoardError(t("err.bad_money", value=value), kind="value")
+    return number
 
 
 def check_code(value: Any, kind: str) -> str:

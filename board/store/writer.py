@@ -8,7 +8,9 @@ the row version it was made against is refused, with both values, if the row mov
 
 from __future__ import annotations
 
+import contextlib
 import random
+import sqlite3
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -77,10 +79,25 @@ def is_busy(exc: BaseException) -> bool:
     return "locked" in text or "busy" in text
 
 
+def recover_hot_journal(path: Path, busy_timeout_ms: int) -> None:
+    """A writer killed mid-transaction (DELETE journal) leaves a hot journal that only a
+    read-write connection may roll back; the first read of one does. Open one briefly so the
+    checks that follow (read-only) see a clean file."""
+    if not Path(f"{path}-journal").exists():
+        return
+    with contextlib.suppress(sqlite3.Error):
+        raw = sqlite3.connect(path, timeout=busy_timeout_ms / 1000)
+        try:
+            raw.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            raw.close()
+
+
 class Writer:
     """Opens the file for writing (after the same checks as the display) and runs units of work."""
 
     def __init__(self, path: Path, *, busy_timeout_ms: int = 5000, retries: int = RETRIES) -> None:
+        recover_hot_journal(path, busy_timeout_ms)
         check_file(path)
         self.path = path
         self.retries = retries

@@ -112,6 +112,8 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar = [
         Binding("q", "quit", "key.quit", id="board.quit"),
+        # In a terminal Ctrl+C arrives as a key, not SIGINT: it ends the board like q.
+        Binding("ctrl+c", "quit", "key.quit", id="board.quit_ctrl_c", show=False, priority=True),
         Binding("question_mark", "help", "key.help", id="board.help"),
         Binding("slash", "filter", "key.filter", id="board.filter"),
         Binding("f", "light_filter", "key.light_filter", id="board.light_filter"),

@@ -13,7 +13,15 @@ from datetime import date
 from board.domain.diff import SnapshotDiff, diff_snapshots
 from board.domain.since import SinceReport, since_last_meeting
 from board.domain.snapshot import Blocker, Department, Pledge, Project, Snapshot
-from board.domain.status import DEFAULT_THRESHOLDS, BoardStatus, DepartmentStatus, Light, evaluate
+from board.domain.status import (
+    DEFAULT_THRESHOLDS,
+    BoardStatus,
+    DepartmentStatus,
+    Light,
+    department_status,
+    evaluate,
+)
+from board.i18n import t
 from board.store.codes import BLOCKER_CATEGORIES
 
 LIGHT_FILTERS = ("all", "red", "red_amber")
@@ -232,8 +240,40 @@ def select_departments(
         if limit is not None:
             pledges = pledges[:limit]
         cards.append(DepartmentCard(dept, board.status.departments[dept.id], pledges, matching))
+    cards.extend(orphan_cards(board, state, needle, limit))
     if state.department_order == "worst":
         cards.sort(key=lambda c: (-c.status.light.severity, -c.status.overdue))
+    return cards
+
+
+def orphan_cards(
+    board: Board, state: ViewState, needle: str, limit: int | None
+) -> list[DepartmentCard]:
+    """Pledges whose department was deleted (sqlite3 leaves them when foreign keys are off):
+    shown under "unknown department #N", never hidden."""
+    if state.department_id is not None:
+        return []
+    cards = []
+    for dept_id, every in board.pledges_by_department.items():
+        if dept_id in board.departments:
+            continue
+        pledges = [
+            p
+            for p in every
+            if state.admits(board.status.pledges[p.id])
+            and (not needle or _matches(needle, p.content, p.note))
+        ]
+        if not pledges:
+            continue
+        ghost = Department(
+            id=dept_id,
+            name=t("unknown.department", id=dept_id),
+            sort_order=10**9,
+            problems=("id",),
+        )
+        status = department_status(pledges, board.today, lights_by_id=board.status.pledges)
+        shown = pledges[:limit] if limit is not None else pledges
+        cards.append(DepartmentCard(ghost, status, shown, len(pledges)))
     return cards
 
 

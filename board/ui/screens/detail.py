@@ -286,11 +286,9 @@ def pledge_card(board: Board, pledge: Pledge, family: str, width: int) -> Card:
     text.append(pad(when, phrase_width()) + "  ", style=light_style(light, family))
     if project is not None and width >= 100:
         text.append(fit(clean(project.name), 16) + "  ", style="dim")
-    rest = clean(pledge.content)
+    rest = (t("bad.value") + " " if pledge.problems else "") + clean(pledge.content)
     if pledge.note:
         rest += f"（{clean(pledge.note)}）"
-    if pledge.problems:
-        rest += " " + t("bad.value")
     text.append(fit(rest, max(4, width - text.cell_len)))
     return Card(id=f"pledge-{pledge.id}", prompt=text)
 

@@ -35,7 +35,8 @@ def blocker_card(board: Board, blocker: Blocker, width: int, lit: bool, family: 
     text.append(" " + fit(clean(dept), 10) + " ", style="bold")
     marked = SINCE_MARK if blocker.id in board.since.blockers else ""
     text.append(fit(marked + clean(project_name), max(4, width - 26)))
-    text.append("\n    " + fit(clean(blocker.description), max(4, width - 4)), style="dim")
+    description = (t("bad.value") + " " if blocker.problems else "") + clean(blocker.description)
+    text.append("\n    " + fit(description, max(4, width - 4)), style="dim")
     if lit:
         text.stylize(HIGHLIGHT_STYLE)
     return Card(id=f"blocker-{blocker.id}", prompt=text)

@@ -47,7 +47,7 @@ def department_card(
         text.append("\n  ")
         text.append_text(light_text(light, family, word=False))
         text.append(" " + pad(when, phrase_width()) + " ", style=light_style(light, family))
-        content = clean(pledge.content) + (" " + t("bad.value") if pledge.problems else "")
+        content = (t("bad.value") + " " if pledge.problems else "") + clean(pledge.content)
         text.append(fit(content, max(4, width - 6 - phrase_width())))
     hidden = card.matching - len(shown)
     if hidden > 0:

@@ -272,7 +272,8 @@ class ProjectsTable(ScrollView, can_focus=True):
         lead = board.department_name(project.lead_department_id)
         if lead is None and project.lead_department_id is not None:
             lead = t("unknown.department", id=project.lead_department_id)
-        name = project.name + (" " + t("bad.value") if project.problems else "")
+        # The mark goes first: a long name is cut at its end, the mark must survive.
+        name = (t("bad.value") + " " if project.problems else "") + project.name
         if project.id in board.since.projects:
             name = SINCE_MARK + name
         every = {
