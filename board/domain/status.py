@@ -285,7 +285,13 @@ def evaluate(
     }
     # Departments whose pledges are all the same objects as before keep their status.
     if old_status is not None:
-        stale = {p.department_id for p in snapshot.pledges if old_pledges.get(p.id) is not p}
+        stale = set()
+        for p in snapshot.pledges:
+            earlier = old_pledges.get(p.id)
+            if earlier is not p:
+                stale.add(p.department_id)
+                if earlier is not None:  # a reused id may have moved between departments
+                    stale.add(earlier.department_id)
         stale |= {p.department_id for i, p in old_pledges.items() if i not in pledges}
         stale |= {d.id for d in snapshot.departments if d.id not in old_status.departments}
     else:

@@ -317,12 +317,15 @@ def load_snapshot(conn: Connection, data_version: int = 0) -> s.Snapshot:
     )
     return s.Snapshot(
         meta=read_meta(conn),
-        departments=read_all(
-            conn,
-            m.Department.__table__,
-            read_departments,
-            m.Department.__table__.c.sort_order,
-            m.Department.__table__.c.id,
+        # Ordered by the parsed speaking order, as incremental loads order them (SQL would
+        # order a sort_order that is not a number differently).
+        departments=tuple(
+            sorted(
+                read_all(
+                    conn, m.Department.__table__, read_departments, m.Department.__table__.c.id
+                ),
+                key=lambda d: (d.sort_order, d.id),
+            )
         ),
         projects=read_all(conn, m.Project.__table__, read_project, m.Project.__table__.c.id),
         pledges=read_all(conn, m.Pledge.__table__, read_pledge, m.Pledge.__table__.c.id),
