@@ -1271,11 +1271,6 @@ for k in range(int(sys.argv[2])):
 
 
 @needs_tmux
-@pytest.mark.xfail(
-    strict=True,
-    reason="once its terminal is gone the board blocks for ever on Textual's output queue: "
-    "SIGHUP (or SIGTERM) can no longer end it (board/ui/app.py handles them on the event loop)",
-)
 def test_board_ends_after_its_terminal_is_gone(demo_db: Path, tmp_path: Path) -> None:
     """The SSH session drops: the terminal disappears, the data keeps changing, and the
     hang-up signal comes (here a moment later, as a login shell passes it on). The board must

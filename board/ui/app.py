@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 import signal
+import threading
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
     from board.cli import DisplayOptions
 
 SAFETY_POLL_SECONDS = 5.0
+SIGNAL_GRACE_SECONDS = 3.0
 CARD_PLEDGES = 8  # a department card never shows more pledges than this
 THEMES = {
     "default": Theme(
@@ -160,7 +162,7 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
         self.refreshes = 0
         # Called with each board right after it is applied to the widgets (`board bench`).
         self.on_applied: Callable[[Board], None] | None = None
-        self._signals: list[signal.Signals] = []
+        self._signals: list[tuple[signal.Signals, signal._HANDLER]] = []
         self._loading = False
         self._pending = False
         self._pending_force = False
@@ -191,18 +193,25 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
 
     def handle_signals(self) -> None:
         """SIGTERM and SIGHUP (ssh dropped) end the board cleanly: terminal restored, watcher
-        stopped, like `q`."""
+        stopped, like `q`. A plain signal handler, not the event loop's: when the terminal is
+        gone, Textual's output queue can wedge the loop, and the board must still end; if the
+        clean exit has not happened after a grace period, the process leaves anyway."""
         loop = asyncio.get_running_loop()
+
+        def ended(signum: int, _frame: object) -> None:
+            loop.call_soon_threadsafe(self.exit)
+            fallback = threading.Timer(SIGNAL_GRACE_SECONDS, os._exit, args=(128 + signum,))
+            fallback.daemon = True
+            fallback.start()
+
         for sig in (signal.SIGTERM, signal.SIGHUP):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(sig, self.exit)
-                self._signals.append(sig)
+            with contextlib.suppress(ValueError, OSError):  # not the main thread: no handlers
+                self._signals.append((sig, signal.signal(sig, ended)))
 
     def on_unmount(self) -> None:
-        loop = asyncio.get_running_loop()
-        for sig in self._signals:
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.remove_signal_handler(sig)
+        for sig, previous in self._signals:
+            with contextlib.suppress(ValueError, OSError, TypeError):
+                signal.signal(sig, previous if previous is not None else signal.SIG_DFL)
         if self.watcher is not None:
             self.watcher.stop()
         self.source.close()
