@@ -84,7 +84,7 @@ def comparable(snapshot: Snapshot) -> Snapshot:
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(batches=st.lists(OPS, min_size=1, max_size=4))
 def test_incremental_equals_full(
