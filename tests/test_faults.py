@@ -331,19 +331,14 @@ async def test_file_replaced_by_cp_over_it(demo_db: Path, tmp_path: Path, journa
         assert "cp 送来的新内容" in names(app)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SQLite applies the old -wal to the new file: board's writes stay in the WAL while "
-    "a display holds the file open (see docs/reliability.md, 3)",
-)
 @pytest.mark.parametrize("how", ["mv", "cp"])
-async def test_file_replaced_while_the_wal_holds_a_board_write(
+async def test_file_replaced_after_a_board_write_while_a_display_runs(
     demo_db: Path, tmp_path: Path, how: str
 ) -> None:
     """A write by `board pledge add`, then the file replaced: the new file's content, and only
-    it, must be what every reader sees. Today the display's open connection keeps the CLI's
-    commit in `board.db-wal` (only the last connection to close checkpoints), and SQLite reads
-    that old WAL on top of the replacement: a mix of old pages and new, for every reader."""
+    it, must be what every reader sees. The display's open connection means the CLI is never
+    the last connection to close, so board's writer folds its commit into the main file itself
+    (an empty WAL): SQLite has no old frames to lay over the replacement."""
     incoming = demo_copy(
         tmp_path, "incoming.db", "UPDATE projects SET name = '替换进来的文件' WHERE code = 'KF-01';"
     )
@@ -360,7 +355,7 @@ async def test_file_replaced_while_the_wal_holds_a_board_write(
             lambda: any(p.content == "替换前写入" for p in app.board.snapshot.pledges),  # type: ignore[union-attr]
             timeout=10,
         )
-        assert Path(f"{demo_db}-wal").stat().st_size > 0  # the write sits in the WAL
+        assert Path(f"{demo_db}-wal").stat().st_size == 0  # folded into the main file
         with app.source._lock:  # no read half-way through a `cp`: one clean replacement
             await run_async(how, str(incoming), str(demo_db))
         await wait_for(pilot, lambda: "替换进来的文件" in names(app), timeout=10, what="new file")

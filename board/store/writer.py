@@ -112,12 +112,28 @@ class Writer:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
+    def fold_wal(self) -> None:
+        """Fold our commit back into the main file and empty the WAL. A display keeps the file
+        open, so a writer is never the last connection and its frames would stay in `-wal`;
+        a sync tool that then replaces `board.db` would have SQLite lay those old frames over
+        the new file. Best effort: a reader mid-read just leaves it for next time."""
+        if not Path(f"{self.path}-wal").exists():
+            return
+        with contextlib.suppress(sqlite3.Error):
+            raw = sqlite3.connect(self.path, timeout=0.2, isolation_level=None)
+            try:
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            finally:
+                raw.close()
+
     def run(self, work: Callable[[Connection], T]) -> T:
         """Run `work` in one IMMEDIATE transaction; retry it whole while SQLite says busy."""
         for attempt in range(1, self.retries + 1):
             try:
                 with self.engine.begin() as conn:
-                    return work(conn)
+                    result = work(conn)
+                self.fold_wal()
+                return result
             except OperationalError as exc:
                 if not is_busy(exc) or attempt == self.retries:
                     if is_busy(exc):
