@@ -198,7 +198,8 @@ def pledge_list(
             )
         )
         return
-    from board.ui.text import LIGHT_GLYPHS, clean, days_phrase, pad
+    from board.i18n.phrases import LIGHT_GLYPHS, days_phrase
+    from board.ui.text import clean, pad
 
     for p, name, light in rows:
         when = t(f"status.{p.status}") if p.is_closed else days_phrase(p.due_on, board.today)
@@ -352,8 +353,9 @@ def project_list(
     options: DisplayOptions | None, db: Path, light: str | None, as_json: bool
 ) -> None:
     """List projects, worst light first."""
+    from board.i18n.phrases import LIGHT_GLYPHS
     from board.ui.model import ViewState, select_projects
-    from board.ui.text import LIGHT_GLYPHS, clean, pad, pipeline
+    from board.ui.text import clean, pad, pipeline
 
     board = load_board(db, today_of(options))
     rows = [

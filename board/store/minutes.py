@@ -21,17 +21,8 @@ from board.domain.snapshot import Blocker, Meeting, Pledge, Snapshot
 from board.domain.status import DEFAULT_THRESHOLDS, Light, evaluate
 from board.errors import BoardError
 from board.i18n import t
+from board.i18n.phrases import days_phrase, light_label
 from board.store.workbook import write_atomically
-
-# The board's glyphs (board.ui.text.LIGHT_GLYPHS; the store may not import the UI): colour is
-# never the only cue, and printed minutes have no colour at all.
-GLYPHS = {
-    Light.NONE: "·",
-    Light.DONE: "✓",
-    Light.GREEN: "●",
-    Light.AMBER: "▲",
-    Light.RED: "■",
-}
 
 
 @dataclass(frozen=True)
@@ -102,22 +93,6 @@ class Minutes:
             overdue=self.overdue,
             red=len(self.red),
         )
-
-
-def light_label(light: Light) -> str:
-    """■红, ▲黄, ●绿, ✓完成."""
-    return GLYPHS[light] + t(f"light.{light.value}")
-
-
-def days_phrase(due: date | None, today: date) -> str:
-    if due is None:
-        return "—"
-    days = (due - today).days
-    if days < 0:
-        return t("days.overdue", days=-days)
-    if days == 0:
-        return t("days.today")
-    return t("days.left", days=days)
 
 
 def blocker_light(blocker: Blocker, today: date) -> Light:

@@ -16,15 +16,9 @@ from rich.text import Text
 from board.domain.snapshot import STAGE_ORDER
 from board.domain.status import Light
 from board.i18n import t
+from board.i18n.phrases import LIGHT_GLYPHS
 
 ELLIPSIS = "…"
-LIGHT_GLYPHS = {
-    Light.NONE: "·",
-    Light.DONE: "✓",
-    Light.GREEN: "●",
-    Light.AMBER: "▲",
-    Light.RED: "■",
-}
 # Colour per theme family; the glyph and word carry the meaning without it.
 LIGHT_STYLES = {
     "dark": {
@@ -130,18 +124,6 @@ def progress_bar(progress: int, width: int = 8) -> str:
     progress = max(0, min(100, progress))
     full = round(progress * width / 100)
     return "█" * full + "░" * (width - full) + f" {progress:>3}%"
-
-
-def days_phrase(due: date | None, today: date) -> str:
-    """逾期 N 天 / 今天到期 / 还剩 N 天."""
-    if due is None:
-        return "—"
-    days = (due - today).days
-    if days < 0:
-        return t("days.overdue", days=-days)
-    if days == 0:
-        return t("days.today")
-    return t("days.left", days=days)
 
 
 def phrase_width() -> int:

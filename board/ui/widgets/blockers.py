@@ -6,12 +6,12 @@ from rich.text import Text
 
 from board.domain.snapshot import Blocker
 from board.i18n import t
+from board.i18n.phrases import days_phrase
 from board.ui.model import BlockerGroup, Board
 from board.ui.text import (
     HIGHLIGHT_STYLE,
     SINCE_MARK,
     clean,
-    days_phrase,
     fit,
     light_style,
     light_text,
