@@ -45,7 +45,8 @@ from board.ui.model import (
     select_departments,
     select_projects,
 )
-from board.ui.text import clean, days_phrase, fit, money, pipeline, progress_bar
+from board.i18n.phrases import days_phrase
+from board.ui.text import clean, fit, money, pipeline, progress_bar
 from tests.conftest import TODAY
 
 TABLES = ("departments", "projects", "meetings", "pledges", "blockers", "sprints", "sprint_goals")
