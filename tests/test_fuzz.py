@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 from board.domain.since import since_last_meeting
 from board.domain.status import evaluate
+from board.i18n.phrases import days_phrase
 from board.store import models as m
 from board.store.engine import make_engine
 from board.store.migrations import SCHEMA_VERSION
@@ -45,7 +46,6 @@ from board.ui.model import (
     select_departments,
     select_projects,
 )
-from board.i18n.phrases import days_phrase
 from board.ui.text import clean, fit, money, pipeline, progress_bar
 from tests.conftest import TODAY
 
