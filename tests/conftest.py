@@ -89,3 +89,17 @@ def text_of(widget: object) -> str:
     console = Console(width=400, file=io.StringIO(), record=True, color_system=None)
     console.print(content)
     return console.export_text()
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The real `board` command in a child process, as a user runs it (no $BOARD_DB/$BOARD_LANG)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("BOARD_DB", "BOARD_LANG")}
+    return subprocess.run(
+        [sys.executable, "-m", "board", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +15,7 @@ from board.i18n import zh_cn
 from board.store.minutes import build_minutes, to_markdown, write_minutes
 from board.store.source import SnapshotSource
 from board.ui.model import Board, red_projects
-from tests.conftest import TODAY
+from tests.conftest import TODAY, run_cli
 
 ZH = zh_cn.STRINGS
 
@@ -164,19 +161,6 @@ def test_minutes_without_meetings_is_one_clear_error(demo_db: Path) -> None:
     with pytest.raises(BoardError) as caught:
         build_minutes(snapshot_of(demo_db), TODAY)
     assert caught.value.message == ZH["err.no_meeting"]
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("BOARD_DB", "BOARD_LANG")}
-    return subprocess.run(
-        [sys.executable, "-m", "board", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-    )
 
 
 def test_minutes_command(demo_db: Path, tmp_path: Path) -> None:

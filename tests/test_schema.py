@@ -6,7 +6,6 @@ triggers come from a second process through plain `sqlite3`, as another tool's w
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import sqlite3
@@ -27,6 +26,7 @@ from board.store import models as m
 from board.store.engine import make_engine
 from board.store.migrations import SCHEMA_VERSION, create_v1
 from board.store.schema import create_database
+from tests.conftest import run_cli as board
 
 META = {"zone_name": "测试开发区", "season_end": "2023-12-01", "year_end": "2023-12-31"}
 
@@ -562,19 +562,6 @@ def make_v1(path: Path) -> Path:
         create_v1(conn)
     engine.dispose()
     return path
-
-
-def board(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("BOARD_DB", "BOARD_LANG")}
-    return subprocess.run(
-        [sys.executable, "-m", "board", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-    )
 
 
 def shape(path: Path) -> dict[str, Any]:

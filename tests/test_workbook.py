@@ -7,10 +7,7 @@ means every column of every row, `version` and `updated_at` included.
 from __future__ import annotations
 
 import csv
-import os
 import sqlite3
-import subprocess
-import sys
 import tempfile
 from datetime import date, datetime
 from pathlib import Path
@@ -30,7 +27,7 @@ from board.store.workbook import (
     export_file,
     import_file,
 )
-from tests.conftest import TODAY
+from tests.conftest import TODAY, run_cli
 
 ZH = zh_cn.STRINGS
 TABLES = ("projects", "pledges", "blockers", "departments", "meetings")
@@ -86,19 +83,6 @@ def row_of(ws: Any, header: str, value: Any) -> int:
         if ws.cell(row, col).value == value:
             return row
     raise AssertionError(f"{header}={value} not found")
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("BOARD_DB", "BOARD_LANG")}
-    return subprocess.run(
-        [sys.executable, "-m", "board", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-    )
 
 
 def problem(sheet: str, row: int, col: str, reason: str) -> str:
