@@ -66,7 +66,7 @@ from board.i18n import t
 
 if TYPE_CHECKING:
     from board.ui.app import BoardApp
-    from board.ui.model import Board
+    from board.ui.board import Board
 
 SCREEN_SIZE = (160, 48)
 DEPARTMENTS = 40

@@ -214,7 +214,7 @@ def load_board(db: Path, today: date) -> Any:
     """Read the file once (read-only) into a Board, as the display would."""
     from board.store.schema import check_file
     from board.store.source import SnapshotSource
-    from board.ui.model import Board
+    from board.ui.board import Board
 
     path = chosen_db(db)
     check_file(path)

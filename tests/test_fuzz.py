@@ -34,11 +34,11 @@ from board.store.migrations import SCHEMA_VERSION
 from board.store.reader import load_snapshot
 from board.store.schema import create_database
 from board.store.source import SnapshotSource
+from board.ui.board import Board
 from board.ui.model import (
     DEPARTMENT_ORDERS,
     LIGHT_FILTERS,
     PROJECT_SORTS,
-    Board,
     ViewState,
     ranking,
     red_projects,

@@ -7,15 +7,18 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from board.domain.diff import diff_snapshots
 from board.domain.snapshot import Snapshot
 from board.store.demo import build_demo
 from board.store.engine import make_engine
 from board.store.reader import load_snapshot
 from board.store.source import SnapshotSource
-from board.ui.model import Board
+from board.ui.board import Board, kpi
+from board.ui.model import ViewState, select_projects
 from tests.conftest import TODAY
 
 OPS = st.lists(
@@ -31,6 +34,11 @@ OPS = st.lists(
         st.tuples(st.just("department_reorder"), st.integers(1, 14), st.integers(0, 300)),
         st.tuples(st.just("meeting_new"), st.integers(1, 28), st.just(0)),
         st.tuples(st.just("goal_change"), st.integers(1, 25), st.integers(0, 100)),
+        st.tuples(st.just("pledge_move"), st.integers(1, 60), st.integers(1, 30)),
+        st.tuples(st.just("pledge_due"), st.integers(1, 60), st.integers(-20, 20)),
+        st.tuples(st.just("blocker_insert"), st.integers(1, 30), st.integers(-10, 10)),
+        st.tuples(st.just("project_lead"), st.integers(1, 25), st.integers(1, 14)),
+        st.tuples(st.just("project_rename"), st.integers(1, 25), st.integers(0, 9)),
     ),
     min_size=1,
     max_size=8,
@@ -66,6 +74,25 @@ def apply(con: sqlite3.Connection, op: tuple[str, int, int]) -> None:
             (a,),
         ),
         "goal_change": ("UPDATE sprint_goals SET target_progress = ? WHERE project_id = ?", (b, a)),
+        # To another department and project (NULL when that project was deleted).
+        "pledge_move": (
+            "UPDATE pledges SET department_id = ?, "
+            "project_id = (SELECT id FROM projects WHERE id = ?) WHERE id = ?",
+            (a % 14 + 1, b, a),
+        ),
+        "pledge_due": (
+            "UPDATE pledges SET status = 'open', done_on = NULL, "
+            "due_on = date('2026-11-29', ? || ' days') WHERE id = ?",
+            (b, a),
+        ),
+        "blocker_insert": (
+            "INSERT INTO blockers (category, description, project_id, department_id, opened_on, "
+            "due_on) VALUES ('land', '新问题', (SELECT id FROM projects WHERE id = ?), 1, "
+            "'2026-11-20', date('2026-11-29', ? || ' days'))",
+            (a, b),
+        ),
+        "project_lead": ("UPDATE projects SET lead_department_id = ? WHERE id = ?", (b, a)),
+        "project_rename": ("UPDATE projects SET name = name || ? WHERE id = ?", (b, a)),
     }[kind]
     con.execute(*sql)
 
@@ -97,7 +124,12 @@ def test_incremental_equals_full(
         first = source.poll(force=True)
         assert first is not None
         board = Board.build(first, TODAY)
+        states = [ViewState(), ViewState(sort="name"), ViewState(text="区", light_filter="red")]
+        patched = loads = 0
         for batch in batches:
+            for state in states:  # the next board patches these selections
+                select_projects(board, state)
+            kpi(board)
             con = sqlite3.connect(db, isolation_level=None)
             con.execute("PRAGMA foreign_keys = ON")
             con.execute("BEGIN")
@@ -112,11 +144,38 @@ def test_incremental_equals_full(
             assert comparable(incremental) == comparable(full)
             # The board built from the last one reuses what did not change; it must equal a
             # board built from scratch.
+            previous = board
+            loads += 1
             board = Board.build(incremental, TODAY, board)
+            patched += board.touched is not None  # None: built from scratch
             fresh = Board.build(full, TODAY)
             assert board.status == fresh.status
-            assert board.search == fresh.search
-            assert board.pledges_by_department == fresh.pledges_by_department
-            assert board.since == fresh.since
+            for name in (
+                "departments",
+                "projects",
+                "pledges",
+                "blockers",
+                "pledges_by_department",
+                "pledges_by_project",
+                "since",
+                "overdue",
+                "search",
+                "pledge_text",
+                "blocker_text",
+            ):
+                assert getattr(board, name) == getattr(fresh, name), name
+            assert board.changed == diff_snapshots(previous.snapshot, incremental)
+            for state in states:
+                assert select_projects(board, state) == select_projects(fresh, state), state
+            patched_kpi, fresh_kpi = kpi(board), kpi(fresh)
+            assert (patched_kpi.stages, patched_kpi.lights, patched_kpi.open_blockers) == (
+                fresh_kpi.stages,
+                fresh_kpi.lights,
+                fresh_kpi.open_blockers,
+            )
+            assert patched_kpi.plan == pytest.approx(fresh_kpi.plan)
+            assert patched_kpi.done == pytest.approx(fresh_kpi.done)
+        # Every next board was patched from the last one (none of these changes the sprint).
+        assert patched == loads
     finally:
         source.close()

@@ -21,7 +21,7 @@ WIDE = (160, 48)
 def project_names(app: BoardApp) -> list[str]:
     table = app.screen.query_one(ProjectsTable)
     assert app.board is not None
-    return [app.board.projects[int(k)].name for k in table._keys]
+    return [app.board.projects[int(k)].name for k in table.project_ids()]
 
 
 def focused_id(app: BoardApp) -> str | None:
@@ -143,13 +143,13 @@ async def test_f_cycles_the_light_filter(demo_db: Path) -> None:
         await pilot.press("f")
         assert app.state.light_filter == "red"
         lights = {
-            app.board.project_light(int(k)) for k in app.screen.query_one(ProjectsTable)._keys
+            app.board.project_light(int(k)) for k in app.screen.query_one(ProjectsTable).project_ids()
         }
         assert lights == {Light.RED}
         await pilot.press("f")
         assert app.state.light_filter == "red_amber"
         lights = {
-            app.board.project_light(int(k)) for k in app.screen.query_one(ProjectsTable)._keys
+            app.board.project_light(int(k)) for k in app.screen.query_one(ProjectsTable).project_ids()
         }
         assert lights == {Light.RED, Light.AMBER}
         await pilot.press("f")
@@ -161,11 +161,11 @@ async def test_s_cycles_the_sort(demo_db: Path) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         assert app.board is not None
-        first = [app.board.project_light(int(k)) for k in app.screen.query_one(ProjectsTable)._keys]
+        first = [app.board.project_light(int(k)) for k in app.screen.query_one(ProjectsTable).project_ids()]
         assert first == sorted(first, key=lambda light: -light.severity)  # worst first by default
         await pilot.press("s")
         assert app.state.sort == "stage"
-        keys = app.screen.query_one(ProjectsTable)._keys
+        keys = app.screen.query_one(ProjectsTable).project_ids()
         stages = [app.board.projects[int(k)].stage_index for k in keys]
         assert stages == sorted(stages)
 
@@ -182,7 +182,7 @@ async def test_d_picks_a_department(demo_db: Path) -> None:
         app.screen.dismiss(land.id)
         await pilot.pause()
         assert app.state.department_id == land.id
-        keys = app.screen.query_one(ProjectsTable)._keys
+        keys = app.screen.query_one(ProjectsTable).project_ids()
         assert all(app.board.projects[int(k)].lead_department_id == land.id for k in keys)
         cards = app.screen.query_one(DepartmentCards)
         assert cards._ids == [f"dept-{land.id}"]

@@ -14,7 +14,8 @@ from board.errors import BoardError
 from board.i18n import zh_cn
 from board.store.minutes import build_minutes, to_markdown, write_minutes
 from board.store.source import SnapshotSource
-from board.ui.model import Board, red_projects
+from board.ui.board import Board
+from board.ui.model import red_projects
 from tests.conftest import TODAY, run_cli
 
 ZH = zh_cn.STRINGS

@@ -8,10 +8,19 @@ report out.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from board.domain.snapshot import ChangeEntry, Meeting, Snapshot, stage_index
+from board.domain.snapshot import (
+    Blocker,
+    ChangeEntry,
+    Meeting,
+    Pledge,
+    Project,
+    Snapshot,
+    stage_index,
+)
 
 KINDS = (
     "stage_up",
@@ -59,15 +68,37 @@ def last_meeting(snapshot: Snapshot, today: date) -> Meeting | None:
     return dated[-1] if dated else None
 
 
-def since_last_meeting(snapshot: Snapshot, today: date) -> SinceReport:
+def overdue_since(pledge: Pledge, since: date, today: date) -> bool:
+    """An open pledge that fell due after the meeting and before today."""
+    due = pledge.due_on
+    return not pledge.is_closed and due is not None and since <= due < today
+
+
+def since_last_meeting(
+    snapshot: Snapshot,
+    today: date,
+    *,
+    projects: Mapping[int, Project] | None = None,
+    pledges: Mapping[int, Pledge] | None = None,
+    blockers: Mapping[int, Blocker] | None = None,
+    overdue: Iterable[Pledge] | None = None,
+) -> SinceReport:
+    """The report for `snapshot` as of `today`. The lookups by id and the pledges that fell
+    overdue may be passed in when the caller keeps them already (the board does, so a refresh
+    at 10,000 projects does not rebuild them); they must match the snapshot."""
     meeting = last_meeting(snapshot, today)
     if meeting is None or meeting.held_on is None:
         return SinceReport(since=None, last_meeting=None)
     since = meeting.held_on
     cutoff = since.isoformat()
-    projects = {p.id: p for p in snapshot.projects}
-    pledges = {p.id: p for p in snapshot.pledges}
-    blockers = {b.id: b for b in snapshot.blockers}
+    if projects is None:
+        projects = {p.id: p for p in snapshot.projects}
+    if pledges is None:
+        pledges = {p.id: p for p in snapshot.pledges}
+    if blockers is None:
+        blockers = {b.id: b for b in snapshot.blockers}
+    if overdue is None:
+        overdue = [p for p in snapshot.pledges if overdue_since(p, since, today)]
     items: list[SinceItem] = []
 
     def add(kind: str, dept: int | None, row_id: int, text: str, detail: str = "") -> None:
@@ -96,10 +127,9 @@ def since_last_meeting(snapshot: Snapshot, today: date) -> SinceReport:
                 add("blocker_opened", blocker.department_id, c.row_id, blocker.description)
             elif c.action == "update" and c.column_name == "resolved_on" and c.new_value:
                 add("blocker_closed", blocker.department_id, c.row_id, blocker.description)
-    for pledge in snapshot.pledges:
-        due = pledge.due_on
-        if not pledge.is_closed and due is not None and since <= due < today:
-            add("pledge_overdue", pledge.department_id, pledge.id, pledge.content, due.isoformat())
+    for pledge in overdue:
+        due = pledge.due_on.isoformat() if pledge.due_on else ""
+        add("pledge_overdue", pledge.department_id, pledge.id, pledge.content, due)
     items.sort(key=lambda i: (KINDS.index(i.kind), i.row_id))
     touched_projects = {i.row_id for i in items if i.kind == "stage_up"}
     touched_projects |= {

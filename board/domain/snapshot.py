@@ -7,6 +7,7 @@ row's `problems`, so the board can show the row as bad rather than drop it.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -163,6 +164,33 @@ def _empty() -> Mapping[int, SprintGoal]:
     return MappingProxyType({})
 
 
+_serials = itertools.count(1)
+
+
+def _next_serial() -> int:
+    return next(_serials)
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """What an incremental load changed, relative to the snapshot it was loaded on top of.
+
+    Each mapping holds the re-read rows by id, None for a row that is gone. Rows not named are
+    the very same objects as in the parent, so whoever derived something from the parent only
+    has to redo it for these ids: at 10,000 projects that is the difference between walking
+    60,000 rows per refresh and touching one.
+    """
+
+    parent: int  # the parent snapshot's `serial`
+    departments: Mapping[int, Department | None]
+    projects: Mapping[int, Project | None]
+    pledges: Mapping[int, Pledge | None]
+    blockers: Mapping[int, Blocker | None]
+    goals: frozenset[int] = frozenset()  # projects whose sprint goal changed
+    sprint_changed: bool = False  # the sprint itself (its dates): every light may move
+    meetings_changed: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """Everything the board shows, read in one transaction."""
@@ -179,6 +207,10 @@ class Snapshot:
     meeting_changes: tuple[ChangeEntry, ...] = ()  # since the earlier of the last two meetings
     data_version: int = 0
     last_change_id: int = 0
+    # Not part of the picture (two loads of the same data are equal): which load this is, and
+    # for an incremental load, what it changed from its parent.
+    serial: int = field(default_factory=_next_serial, compare=False)
+    delta: Delta | None = field(default=None, compare=False)
 
     @property
     def meeting(self) -> Meeting | None:

@@ -217,12 +217,6 @@ def department_status(
     )
 
 
-def _same(old: Iterable[Blocker], new: Iterable[Blocker]) -> bool:
-    """The same blocker objects, in order (identity: unchanged rows are reused objects)."""
-    a, b = tuple(old), tuple(new)
-    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
-
-
 @dataclass(frozen=True)
 class BoardStatus:
     """Every light on the board for one snapshot and one day."""
@@ -234,78 +228,25 @@ class BoardStatus:
     open_blockers: Mapping[int, tuple[Blocker, ...]] = field(default_factory=dict)
 
 
-def evaluate(
-    snapshot: Snapshot,
-    today: date,
-    th: Thresholds = DEFAULT_THRESHOLDS,
-    previous: tuple[Snapshot, BoardStatus] | None = None,
-) -> BoardStatus:
-    """All lights of `snapshot` as of `today`.
-
-    With `previous` (the last snapshot and its lights), a project or pledge whose inputs are
-    the very same objects as before keeps its light without being judged again: at 10,000
-    projects a one-row change then costs one judgement, not ten thousand.
-    """
+def evaluate(snapshot: Snapshot, today: date, th: Thresholds = DEFAULT_THRESHOLDS) -> BoardStatus:
+    """All lights of `snapshot` as of `today`, judged from scratch (a refresh that changed a few
+    rows patches the last board's lights instead: `board.ui.model.Board.build`)."""
     open_by_project: dict[int, list[Blocker]] = defaultdict(list)
     for blocker in snapshot.blockers:
         if blocker.is_open and blocker.project_id is not None:
             open_by_project[blocker.project_id].append(blocker)
-    reuse = (
-        previous is not None
-        and previous[1].today == today
-        and previous[0].sprint == snapshot.sprint
-    )
-    old_projects = {p.id: p for p in previous[0].projects} if previous and reuse else {}
-    old_pledges = {p.id: p for p in previous[0].pledges} if previous and reuse else {}
-    old_status = previous[1] if previous and reuse else None
-    old_goals = previous[0].goals if previous and reuse else {}
-    old_open = old_status.open_blockers if old_status else {}
-
-    def judged(p: Project) -> ProjectStatus:
-        goal = snapshot.goals.get(p.id)
-        blockers = open_by_project.get(p.id, [])
-        if (
-            old_status is not None
-            and old_projects.get(p.id) is p
-            and old_goals.get(p.id) is goal
-            and _same(old_open.get(p.id, ()), blockers)
-            and p.id in old_status.projects
-        ):
-            return old_status.projects[p.id]
-        return project_status(p, goal, snapshot.sprint, blockers, today, th)
-
-    projects = {p.id: judged(p) for p in snapshot.projects}
-    pledges = {
-        p.id: (
-            old_status.pledges[p.id]
-            if old_status is not None and old_pledges.get(p.id) is p and p.id in old_status.pledges
-            else pledge_light(p, today, th)
+    projects = {
+        p.id: project_status(
+            p, snapshot.goals.get(p.id), snapshot.sprint, open_by_project.get(p.id, ()), today, th
         )
-        for p in snapshot.pledges
+        for p in snapshot.projects
     }
-    # Departments whose pledges are all the same objects as before keep their status.
-    if old_status is not None:
-        stale = set()
-        for p in snapshot.pledges:
-            earlier = old_pledges.get(p.id)
-            if earlier is not p:
-                stale.add(p.department_id)
-                if earlier is not None:  # a reused id may have moved between departments
-                    stale.add(earlier.department_id)
-        stale |= {p.department_id for i, p in old_pledges.items() if i not in pledges}
-        stale |= {d.id for d in snapshot.departments if d.id not in old_status.departments}
-    else:
-        stale = {d.id for d in snapshot.departments}
+    pledges = {p.id: pledge_light(p, today, th) for p in snapshot.pledges}
     by_dept: dict[int, list[Pledge]] = defaultdict(list)
     for pledge in snapshot.pledges:
-        if pledge.department_id in stale:
-            by_dept[pledge.department_id].append(pledge)
+        by_dept[pledge.department_id].append(pledge)
     departments = {
-        d.id: (
-            department_status(by_dept.get(d.id, ()), today, th, pledges)
-            if d.id in stale or old_status is None
-            else old_status.departments[d.id]
-        )
+        d.id: department_status(by_dept.get(d.id, ()), today, th, pledges)
         for d in snapshot.departments
     }
     return BoardStatus(

@@ -51,14 +51,16 @@ def patch(
     table: Table,
     ids: set[int],
     reader: Callable[[Mapping[str, Any]], R],
-) -> tuple[R, ...]:
+) -> tuple[tuple[R, ...], dict[int, R | None]]:
     """`previous` with the rows of `ids` re-read: updated in place, dropped if gone, new ones
-    appended; rows not in `ids` are kept as the same objects."""
+    appended; rows not in `ids` are kept as the same objects. Also returns the re-read rows by
+    id (None for a row that is gone)."""
     if not ids:
-        return tuple(previous)
+        return tuple(previous), {}
     result = conn.execute(select(table).where(table.c.id.in_(sorted(ids))))
     keys = tuple(result.keys())
     fresh = {row.id: row for row in (reader(dict(zip(keys, v, strict=True))) for v in result)}
+    changes: dict[int, R | None] = {i: fresh.get(i) for i in ids}
     out: list[R] = []
     for row in previous:
         if row.id in ids:
@@ -70,7 +72,7 @@ def patch(
         out.extend(fresh[i] for i in sorted(fresh))
         if out and any(a.id > b.id for a, b in itertools.pairwise(out)):
             out.sort(key=lambda r: r.id)
-    return tuple(out)
+    return tuple(out), changes
 
 
 def load_incremental(
@@ -103,7 +105,7 @@ def load_incremental(
     for entry in entries:
         touched[entry.table_name].add(entry.row_id)
     tables = m.Base.metadata.tables
-    departments = patch(
+    departments, department_rows = patch(
         conn,
         previous.departments,
         tables["departments"],
@@ -112,11 +114,15 @@ def load_incremental(
     )
     if touched["departments"]:
         departments = tuple(sorted(departments, key=lambda d: (d.sort_order, d.id)))
-    sprint, goals = (
-        read_current_sprint(conn)
-        if touched["sprints"] or touched["sprint_goals"]
-        else (previous.sprint, previous.goals)
-    )
+    sprint, goals = previous.sprint, previous.goals
+    changed_goals: frozenset[int] = frozenset()
+    if touched["sprints"] or touched["sprint_goals"]:
+        sprint, goals = read_current_sprint(conn)
+        changed_goals = frozenset(
+            pid
+            for pid in goals.keys() | previous.goals.keys()
+            if goals.get(pid) != previous.goals.get(pid)
+        )
     meetings = read_all(
         conn,
         m.Meeting.__table__,
@@ -124,20 +130,26 @@ def load_incremental(
         m.Meeting.__table__.c.held_on,
         m.Meeting.__table__.c.id,
     )
-    if meetings != previous.meetings:
+    meetings_changed = meetings != previous.meetings
+    if meetings_changed:
         meeting_changes = read_meeting_changes(conn, meetings)
     else:
         meeting_changes = (previous.meeting_changes + entries)[-MEETING_CHANGES:]
+    projects, project_rows = patch(
+        conn, previous.projects, tables["projects"], touched["projects"], read_project
+    )
+    pledges, pledge_rows = patch(
+        conn, previous.pledges, tables["pledges"], touched["pledges"], read_pledge
+    )
+    blockers, blocker_rows = patch(
+        conn, previous.blockers, tables["blockers"], touched["blockers"], read_blocker
+    )
     return s.Snapshot(
         meta=read_meta(conn),
         departments=departments,
-        projects=patch(
-            conn, previous.projects, tables["projects"], touched["projects"], read_project
-        ),
-        pledges=patch(conn, previous.pledges, tables["pledges"], touched["pledges"], read_pledge),
-        blockers=patch(
-            conn, previous.blockers, tables["blockers"], touched["blockers"], read_blocker
-        ),
+        projects=projects,
+        pledges=pledges,
+        blockers=blockers,
         meetings=meetings,
         meeting_changes=meeting_changes,
         sprint=sprint,
@@ -145,4 +157,14 @@ def load_incremental(
         changes=(previous.changes + entries)[-RECENT_CHANGES:],
         data_version=data_version,
         last_change_id=entries[-1].id if entries else previous.last_change_id,
+        delta=s.Delta(
+            parent=previous.serial,
+            departments=department_rows,
+            projects=project_rows,
+            pledges=pledge_rows,
+            blockers=blocker_rows,
+            goals=changed_goals,
+            sprint_changed=sprint != previous.sprint,
+            meetings_changed=meetings_changed,
+        ),
     )

@@ -29,13 +29,13 @@ from board.errors import BoardError
 from board.i18n import t
 from board.store.source import SnapshotSource
 from board.store.writer import Writer
+from board.ui.board import Board
 from board.ui.commands import JumpProvider
 from board.ui.editing import EDIT_ACTIONS, EDIT_BINDINGS, EditActions
 from board.ui.model import (
     DEPARTMENT_ORDERS,
     LIGHT_FILTERS,
     PROJECT_SORTS,
-    Board,
     ViewState,
     ranking,
     select_blockers,

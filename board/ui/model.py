@@ -6,23 +6,21 @@ Textual and no I/O, so the rules of "what is on screen" are tested without runni
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from board.domain.diff import SnapshotDiff, diff_snapshots
-from board.domain.since import SinceReport, since_last_meeting
-from board.domain.snapshot import Blocker, Department, Pledge, Project, Snapshot
-from board.domain.status import (
-    DEFAULT_THRESHOLDS,
-    BoardStatus,
-    DepartmentStatus,
-    Light,
-    department_status,
-    evaluate,
-)
+from board.domain.snapshot import Blocker, Department, Pledge, Project
+from board.domain.status import DepartmentStatus, Light, department_status
 from board.i18n import t
 from board.store.codes import BLOCKER_CATEGORIES
+from board.ui.board import Board
+
+# Past this many touched projects, sorting again is as quick as patching the last order.
+PATCH_LIMIT = 500
 
 LIGHT_FILTERS = ("all", "red", "red_amber")
 PROJECT_SORTS = ("light", "stage", "progress", "name", "code")
@@ -47,105 +45,6 @@ class ViewState:
         return True
 
 
-@dataclass(frozen=True)
-class Board:
-    """A snapshot with its lights and lookups: what the widgets read."""
-
-    snapshot: Snapshot
-    status: BoardStatus
-    departments: dict[int, Department] = field(default_factory=dict)
-    projects: dict[int, Project] = field(default_factory=dict)
-    pledges_by_department: dict[int, list[Pledge]] = field(default_factory=dict)
-    pledges_by_project: dict[int, list[Pledge]] = field(default_factory=dict)
-    since: SinceReport = field(default_factory=lambda: SinceReport(since=None, last_meeting=None))
-    changed: SnapshotDiff | None = None  # rows changed since the board before this one
-    # Per project, its name, code, lead department and pledges, casefolded: what `/` searches.
-    search: dict[int, str] = field(default_factory=dict)
-
-    @classmethod
-    def build(cls, snapshot: Snapshot, today: date, previous: Board | None = None) -> Board:
-        """Lights, lookups and what changed since `previous` (run in a worker thread)."""
-        by_dept: dict[int, list[Pledge]] = defaultdict(list)
-        by_project: dict[int, list[Pledge]] = defaultdict(list)
-        for pledge in snapshot.pledges:
-            by_dept[pledge.department_id].append(pledge)
-            if pledge.project_id is not None:
-                by_project[pledge.project_id].append(pledge)
-        before = (previous.snapshot, previous.status) if previous is not None else None
-        status = evaluate(snapshot, today, previous=before)
-        # Sorted here, in the worker: the panels then only slice, whatever the zone's size.
-        # A department whose pledges are the very same objects as last time keeps its order.
-        reuse = previous is not None and previous.today == today
-        for dept_id, pledges in by_dept.items():
-            earlier = previous.pledges_by_department.get(dept_id) if reuse and previous else None
-            if (
-                earlier is not None
-                and len(earlier) == len(pledges)
-                and ({id(p) for p in earlier} == {id(p) for p in pledges})
-            ):
-                by_dept[dept_id] = earlier
-            else:
-                pledges.sort(key=lambda p: urgency(p, status.pledges[p.id]))
-        departments = {d.id: d for d in snapshot.departments}
-        old_departments = previous.departments if previous is not None else {}
-        old_projects = previous.projects if previous is not None else {}
-        old_by_project = previous.pledges_by_project if previous is not None else {}
-        old_search = previous.search if previous is not None else {}
-
-        def searchable(p: Project) -> str:
-            lead = departments.get(p.lead_department_id) if p.lead_department_id else None
-            pledges = by_project.get(p.id, [])
-            if (
-                p.id in old_search
-                and old_projects.get(p.id) is p
-                and (lead is None or old_departments.get(lead.id) is lead)
-                and _same_objects(old_by_project.get(p.id, []), pledges)
-            ):
-                return old_search[p.id]
-            words = [p.name, p.code, lead.name if lead else "", *(x.content for x in pledges)]
-            return "\n".join(words).casefold()
-
-        search = {p.id: searchable(p) for p in snapshot.projects}
-        return cls(
-            snapshot=snapshot,
-            status=status,
-            changed=diff_snapshots(previous.snapshot, snapshot) if previous is not None else None,
-            departments=departments,
-            projects={p.id: p for p in snapshot.projects},
-            pledges_by_department=dict(by_dept),
-            pledges_by_project=dict(by_project),
-            since=since_last_meeting(snapshot, today),
-            search=search,
-        )
-
-    @property
-    def today(self) -> date:
-        return self.status.today
-
-    def department_name(self, department_id: int | None) -> str | None:
-        dept = self.departments.get(department_id) if department_id is not None else None
-        return dept.name if dept else None
-
-    def project_light(self, project_id: int) -> Light:
-        status = self.status.projects.get(project_id)
-        return status.light if status else Light.NONE
-
-    def blocker_light(self, blocker: Blocker) -> Light:
-        """Like a pledge: resolved ✓, past due 红, due within 3 days 黄, else 绿."""
-        if not blocker.is_open:
-            return Light.DONE
-        if blocker.due_on is None:
-            return Light.GREEN
-        days = (blocker.due_on - self.today).days
-        if days < 0:
-            return Light.RED
-        return Light.AMBER if days <= DEFAULT_THRESHOLDS.pledge_warn_days else Light.GREEN
-
-
-def _same_objects(a: list[Pledge], b: list[Pledge]) -> bool:
-    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
-
-
 def _matches(needle: str, *values: str | None) -> bool:
     return any(needle in v.casefold() for v in values if v)
 
@@ -161,39 +60,56 @@ def project_matches(board: Board, project: Project, needle: str) -> bool:
     return any(_matches(needle, p.content) for p in board.pledges_by_project.get(project.id, ()))
 
 
-def select_projects(board: Board, state: ViewState) -> list[Project]:
-    """The projects panel's rows, filtered and sorted."""
-    needle = state.text.strip().casefold()
-    rows = [
-        p
-        for p in board.snapshot.projects
-        if (state.department_id is None or p.lead_department_id == state.department_id)
-        and state.admits(board.project_light(p.id))
-        and (not needle or project_matches(board, p, needle))
-    ]
+def project_order(board: Board, sort: str) -> Callable[[Project], tuple[Any, ...]]:
+    """The sort key of the projects panel; the id last, so the order is total and a patched
+    order is exactly the one a full sort gives."""
     statuses = board.status.projects
-    if state.sort == "light":
-        rows.sort(
-            key=lambda p: (
-                -statuses[p.id].light.severity,
-                -(statuses[p.id].behind or 0.0),
-                p.code,
-            )
+    if sort == "light":
+
+        def by_light(p: Project) -> tuple[Any, ...]:
+            status = statuses[p.id]
+            return (-status.light.severity, -(status.behind or 0.0), p.code, p.id)
+
+        return by_light
+    if sort == "stage":
+        return lambda p: (p.stage_index, p.code, p.id)
+    if sort == "progress":
+        return lambda p: (p.progress, p.code, p.id)
+    if sort == "name":
+        return lambda p: (p.name, p.code, p.id)
+    return lambda p: (p.code, p.id)
+
+
+def select_projects(board: Board, state: ViewState) -> list[Project]:
+    """The projects panel's rows, filtered and sorted (do not change the list: it is kept for
+    the next call with the same board and choices, and patched for the next board)."""
+    needle = state.text.strip().casefold()
+    memo_key = ("projects", needle, state.light_filter, state.sort, state.department_id)
+    rows: list[Project] | None = board.memo.get(memo_key)
+    if rows is not None:
+        return rows
+
+    def wanted(p: Project) -> bool:
+        return (
+            (state.department_id is None or p.lead_department_id == state.department_id)
+            and state.admits(board.project_light(p.id))
+            and (not needle or project_matches(board, p, needle))
         )
-    elif state.sort == "stage":
-        rows.sort(key=lambda p: (p.stage_index, p.code))
-    elif state.sort == "progress":
-        rows.sort(key=lambda p: (p.progress, p.code))
-    elif state.sort == "name":
-        rows.sort(key=lambda p: (p.name, p.code))
+
+    key = project_order(board, state.sort)
+    earlier: list[Project] | None = board.inherited.get(memo_key)
+    touched = board.touched
+    if earlier is not None and touched is not None and len(touched) <= PATCH_LIMIT:
+        rows = [p for p in earlier if p.id not in touched] if touched else list(earlier)
+        for ident in touched:
+            project = board.projects.get(ident)
+            if project is not None and wanted(project):
+                bisect.insort(rows, project, key=key)
     else:
-        rows.sort(key=lambda p: p.code)
+        rows = [p for p in board.snapshot.projects if wanted(p)]
+        rows.sort(key=key)
+    board.memo[memo_key] = rows
     return rows
-
-
-def urgency(pledge: Pledge, light: Light) -> tuple[int, date]:
-    """Most urgent first: worst light, then earliest due date."""
-    return (-light.severity, pledge.due_on or date.max)
 
 
 @dataclass(frozen=True)
@@ -214,6 +130,18 @@ def select_departments(
     """The departments panel's cards, each with the pledges that pass the filters; with
     `limit`, only that many most urgent pledges per card are picked (a card shows a few)."""
     needle = state.text.strip().casefold()
+    memo_key = (
+        "departments",
+        needle,
+        state.light_filter,
+        state.department_id,
+        state.department_order,
+        limit,
+    )
+    cached: list[DepartmentCard] | None = board.memo.get(memo_key)
+    if cached is not None:
+        return cached
+    texts = board.pledge_text
     cards: list[DepartmentCard] = []
     for dept in board.snapshot.departments:
         if state.department_id is not None and dept.id != state.department_id:
@@ -230,8 +158,7 @@ def select_departments(
         pledges = [
             p
             for p in every
-            if state.admits(board.status.pledges[p.id])
-            and (dept_hit or _matches(needle, p.content, p.note))
+            if (dept_hit or needle in texts[p.id]) and state.admits(board.status.pledges[p.id])
         ]
         # A department named by the filter shows even with no pledges; otherwise it needs one.
         if not pledges and not (dept_hit and needle and state.light_filter == "all"):
@@ -243,6 +170,7 @@ def select_departments(
     cards.extend(orphan_cards(board, state, needle, limit))
     if state.department_order == "worst":
         cards.sort(key=lambda c: (-c.status.light.severity, -c.status.overdue))
+    board.memo[memo_key] = cards
     return cards
 
 
@@ -261,7 +189,7 @@ def orphan_cards(
             p
             for p in every
             if state.admits(board.status.pledges[p.id])
-            and (not needle or _matches(needle, p.content, p.note))
+            and (not needle or needle in board.pledge_text[p.id])
         ]
         if not pledges:
             continue
@@ -286,6 +214,10 @@ class BlockerGroup:
 def select_blockers(board: Board, state: ViewState) -> tuple[list[BlockerGroup], int]:
     """Open blockers grouped by category (in the code list's order), and the resolved count."""
     needle = state.text.strip().casefold()
+    memo_key = ("blockers", needle, state.light_filter, state.department_id)
+    cached: tuple[list[BlockerGroup], int] | None = board.memo.get(memo_key)
+    if cached is not None:
+        return cached
     groups: dict[str, list[Blocker]] = defaultdict(list)
     resolved = 0
     for blocker in board.snapshot.blockers:
@@ -294,13 +226,7 @@ def select_blockers(board: Board, state: ViewState) -> tuple[list[BlockerGroup],
         if not blocker.is_open:
             resolved += 1
             continue
-        project = board.projects.get(blocker.project_id) if blocker.project_id else None
-        if needle and not _matches(
-            needle,
-            blocker.description,
-            project.name if project else None,
-            board.department_name(blocker.department_id),
-        ):
+        if needle and needle not in board.blocker_text[blocker.id]:
             continue
         if not state.admits(board.blocker_light(blocker)):
             continue
@@ -310,6 +236,7 @@ def select_blockers(board: Board, state: ViewState) -> tuple[list[BlockerGroup],
         for c in BLOCKER_CATEGORIES
         if groups.get(c)
     ]
+    board.memo[memo_key] = (ordered, resolved)
     return ordered, resolved
 
 

@@ -21,7 +21,7 @@ from textual.message import Message
 from board.domain.diff import diff_snapshots
 from board.errors import BoardError
 from board.i18n import t
-from board.ui.model import Board
+from board.ui.board import Board
 
 if TYPE_CHECKING:
     from board.ui.app import BoardApp

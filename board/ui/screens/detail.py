@@ -18,7 +18,7 @@ from textual.widgets import Static
 from board.domain.snapshot import STAGE_ORDER, Blocker, Pledge
 from board.i18n import t
 from board.i18n.phrases import days_phrase
-from board.ui.model import Board, urgency
+from board.ui.board import Board, urgency
 from board.ui.text import (
     clean,
     fit,

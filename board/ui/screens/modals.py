@@ -12,7 +12,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from board.i18n import t
-from board.ui.model import Board, red_projects
+from board.ui.board import Board
+from board.ui.model import red_projects
 from board.ui.screens.detail import DetailScreen
 from board.ui.text import clean, light_text, pipeline, progress_bar
 

@@ -7,7 +7,8 @@ from rich.text import Text
 from board.domain.snapshot import Blocker
 from board.i18n import t
 from board.i18n.phrases import days_phrase
-from board.ui.model import BlockerGroup, Board
+from board.ui.board import Board
+from board.ui.model import BlockerGroup
 from board.ui.text import (
     HIGHLIGHT_STYLE,
     SINCE_MARK,
@@ -50,6 +51,32 @@ PER_GROUP = 30
 class BlockerList(CardList):
     """Open blockers under category headers, then how many were resolved (销号)."""
 
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        # Each blocker's card with what it was drawn from: a refresh redraws only the cards
+        # whose blocker, project, department, mark or highlight changed (180 cards at 10,000
+        # projects, of which a write changes one).
+        self._drawn: dict[int, tuple[tuple[object, ...], Card]] = {}
+
+    def card(self, board: Board, blocker: Blocker, width: int, lit: bool, family: str) -> Card:
+        project = board.projects.get(blocker.project_id) if blocker.project_id is not None else None
+        inputs = (
+            blocker,
+            board.today,
+            project.name if project else None,
+            board.department_name(blocker.department_id),
+            blocker.id in board.since.blockers,
+            width,
+            lit,
+            family,
+        )
+        drawn = self._drawn.get(blocker.id)
+        if drawn is not None and drawn[0] == inputs:
+            return drawn[1]
+        card = blocker_card(board, blocker, width, lit, family)
+        self._drawn[blocker.id] = (inputs, card)
+        return card
+
     def show(
         self, board: Board, groups: list[BlockerGroup], resolved: int, lit: set[int], family: str
     ) -> None:
@@ -66,7 +93,7 @@ class BlockerList(CardList):
             )
             cards.append(Card(id=f"group-{group.category}", prompt=header, selectable=False))
             shown = group.blockers[:PER_GROUP]
-            cards.extend(blocker_card(board, b, width, b.id in lit, family) for b in shown)
+            cards.extend(self.card(board, b, width, b.id in lit, family) for b in shown)
             if len(group.blockers) > len(shown):
                 more = Text(
                     "    " + t("dept.more", count=len(group.blockers) - len(shown)),
@@ -84,6 +111,9 @@ class BlockerList(CardList):
                 selectable=False,
             )
         )
+        if len(self._drawn) > 4 * len(cards):
+            shown_ids = {c.id for c in cards}
+            self._drawn = {k: v for k, v in self._drawn.items() if f"blocker-{k}" in shown_ids}
         self.show_cards(cards)
 
     def blocker_id_at_cursor(self) -> int | None:

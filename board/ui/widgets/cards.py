@@ -37,6 +37,7 @@ class CardList(OptionList):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._ids: list[str] = []
         self._prompts: dict[str, tuple[str, tuple[Span, ...]]] = {}
+        self._cards: dict[str, Card] = {}
 
     @property
     def text_width(self) -> int:
@@ -63,19 +64,24 @@ class CardList(OptionList):
 
     def show_cards(self, cards: Sequence[Card]) -> None:
         ids = [c.id for c in cards]
-        signatures = {c.id: (c.prompt.plain, tuple(c.prompt.spans)) for c in cards}
         if ids == self._ids:
             for c in cards:
-                if signatures[c.id] != self._prompts.get(c.id):
+                if self._cards.get(c.id) is c:
+                    continue  # the very card drawn last time: nothing to compare
+                signature = (c.prompt.plain, tuple(c.prompt.spans))
+                if signature != self._prompts.get(c.id):
                     self.replace_option_prompt(c.id, c.prompt)
-            self._prompts = signatures
+                    self._prompts[c.id] = signature
+            self._cards = {c.id: c for c in cards}
             return
+        signatures = {c.id: (c.prompt.plain, tuple(c.prompt.spans)) for c in cards}
         keep = self.highlighted_id
         index = self.highlighted or 0
         scroll_y = self.scroll_y
         self.set_options(Option(c.prompt, id=c.id, disabled=not c.selectable) for c in cards)
         self._ids = ids
         self._prompts = signatures
+        self._cards = {c.id: c for c in cards}
         if not cards:
             return
         if keep in ids:

@@ -7,7 +7,8 @@ from rich.text import Text
 
 from board.i18n import t
 from board.i18n.phrases import days_phrase
-from board.ui.model import Board, DepartmentCard
+from board.ui.board import Board
+from board.ui.model import DepartmentCard
 from board.ui.text import (
     HIGHLIGHT_STYLE,
     SINCE_MARK,

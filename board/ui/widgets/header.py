@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,7 +13,7 @@ from textual.widgets import Static
 from board.domain.snapshot import STAGE_ORDER
 from board.domain.status import Light
 from board.i18n import t
-from board.ui.model import Board
+from board.ui.board import Board, kpi
 from board.ui.text import clean, countdown, light_style, light_text, money
 
 
@@ -67,16 +66,21 @@ class BoardHeader(Static):
         if key == getattr(self, "_shown", None):
             return  # nothing new: no re-layout, no repaint
         self._shown = key
-        if left.cell_len + right.cell_len + 4 > width:
+        two_lines = left.cell_len + right.cell_len + 4 > width
+        # A new layout only when the header grows or shrinks a line; a new time or change
+        # count repaints the header alone.
+        layout = two_lines != getattr(self, "_two_lines", None)
+        self._two_lines = two_lines
+        if two_lines:
             # Narrow terminal: two lines, each whole, rather than a squeezed column.
             right.justify = "left"
-            self.update(Group(left, right))
+            self.update(Group(left, right), layout=layout)
             return
         grid = Table.grid(expand=True)
         grid.add_column(ratio=1)
         grid.add_column(justify="right")
         grid.add_row(left, right)
-        self.update(grid)
+        self.update(grid, layout=layout)
 
 
 class KpiStrip(Static):
@@ -87,25 +91,23 @@ class KpiStrip(Static):
     """
 
     def show(self, board: Board, family: str) -> None:
-        snap = board.snapshot
-        stages = Counter(p.stage for p in snap.projects)
-        lights = Counter(s.light for s in board.status.projects.values())
+        figures = kpi(board)
         text = Text()
         for stage in STAGE_ORDER:
             text.append(f"{t(f'stage.{stage}')} ", style="dim")
-            text.append(f"{stages.get(stage, 0)}  ", style="bold")
+            text.append(f"{figures.stages.get(stage, 0)}  ", style="bold")
         text.append("│ ", style="dim")
         for light in (Light.RED, Light.AMBER, Light.GREEN, Light.DONE):
             text.append_text(light_text(light, family, aligned=False))
-            text.append(f" {lights.get(light, 0)}  ")
-        plan = sum(p.year_plan_investment or 0.0 for p in snap.projects)
-        done = sum(p.year_done_investment or 0.0 for p in snap.projects)
+            text.append(f" {figures.lights.get(light, 0)}  ")
+        plan, done = figures.plan, figures.done
         pct = f"{done / plan:.0%}" if plan else "—"
         text.append("│ ", style="dim")
         text.append(t("kpi.investment", done=money(done), plan=money(plan), pct=pct) + "  ")
-        open_blockers = sum(1 for b in snap.blockers if b.is_open)
         text.append("│ ", style="dim")
-        text.append(t("kpi.blockers", count=open_blockers), style="bold")
+        text.append(t("kpi.blockers", count=figures.open_blockers), style="bold")
         if text.markup != getattr(self, "_shown", None):
             self._shown = text.markup
-            self.update(text)
+            lines = len(text.wrap(self.app.console, max(1, self.content_size.width or 160)))
+            self.update(text, layout=lines != getattr(self, "_lines", None))
+            self._lines = lines

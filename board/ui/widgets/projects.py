@@ -17,7 +17,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -25,7 +25,7 @@ from textual.strip import Strip
 
 from board.domain.snapshot import Project
 from board.i18n import t
-from board.ui.model import Board
+from board.ui.board import Board
 from board.ui.text import (
     HIGHLIGHT_STYLE,
     SINCE_MARK,
@@ -140,7 +140,6 @@ class ProjectsTable(ScrollView, can_focus=True):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._projects: list[Project] = []
-        self._keys: list[str] = []
         self._board: Board | None = None
         self._lit: set[int] = set()
         self._family = "default"
@@ -154,12 +153,16 @@ class ProjectsTable(ScrollView, can_focus=True):
             return None
         return self._projects[self.cursor_row].id
 
+    def project_ids(self) -> list[int]:
+        """The ids of the rows, in order."""
+        return [p.id for p in self._projects]
+
     def select_project(self, project_id: int) -> bool:
-        for index, project in enumerate(self._projects):
-            if project.id == project_id:
-                self.move_cursor(index)
-                return True
-        return False
+        index = next((i for i, p in enumerate(self._projects) if p.id == project_id), None)
+        if index is None:
+            return False
+        self.move_cursor(index)
+        return True
 
     def plain_rows(self) -> list[tuple[str, ...]]:
         """Every row's cells as plain text (for tests and exports; draws nothing)."""
@@ -181,21 +184,61 @@ class ProjectsTable(ScrollView, can_focus=True):
             self.call_after_refresh(redraw)
 
     def show(self, board: Board, projects: Iterable[Project], lit: set[int], family: str) -> None:
-        """Show `projects` in this order; the cursor stays on the project it was on."""
+        """Show `projects` in this order; the cursor stays on the project it was on. Only the
+        rows on screen whose content changed are redrawn (a write changes one row, not 40)."""
         keep = self.project_id_at_cursor()
         index = self.cursor_row
+        before = self._visible_signatures()
+        old_widths, old_count, old_family = self._widths, len(self._projects), self._family
         self._board = board
         self._projects = list(projects)
-        self._keys = [str(p.id) for p in self._projects]
         self._lit = set(lit)
         self._family = family
         self._widths = Widths.for_width(self.row_width or 120)
-        self._strips.clear()
         self.virtual_size = Size(self.row_width, len(self._projects) + 1)
-        if keep is not None and str(keep) in self._keys:
-            index = self._keys.index(str(keep))
+        if keep is not None:
+            # Where it is now: looked up only here, not kept as an index of 10,000 keys.
+            index = next((i for i, p in enumerate(self._projects) if p.id == keep), index)
         self.cursor_row = max(0, min(index, len(self._projects) - 1))
-        self.refresh()
+        after = self._visible_signatures()
+        if (
+            self._widths != old_widths
+            or family != old_family
+            or len(self._projects) != old_count
+            or before.keys() != after.keys()
+        ):
+            self._strips.clear()
+            self.refresh()
+            return
+        top = int(self.scroll_offset.y)
+        for row, signature in after.items():
+            if before[row] != signature:
+                for key in [k for k in self._strips if k[0] == row]:
+                    del self._strips[key]
+                self.refresh(Region(0, row - top + 1, self.size.width, 1))
+        # Rows off screen are drawn afresh when scrolled to.
+        for key in [k for k in self._strips if k[0] not in after]:
+            del self._strips[key]
+
+    def _visible_signatures(self) -> dict[int, tuple[object, ...]]:
+        """What each row on screen is drawn from, by row index."""
+        board = self._board
+        if board is None:
+            return {}
+        top = int(self.scroll_offset.y)
+        end = min(len(self._projects), top + self.page_rows)
+        return {i: self.signature(board, self._projects[i]) for i in range(top, end)}
+
+    def signature(self, board: Board, project: Project) -> tuple[object, ...]:
+        return (
+            project,
+            board.status.projects.get(project.id),
+            board.snapshot.goals.get(project.id),
+            len(board.status.open_blockers.get(project.id, ())),
+            board.department_name(project.lead_department_id),
+            project.id in board.since.projects,
+            project.id in self._lit,
+        )
 
     # Keys ---------------------------------------------------------------------------------------
 
