@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets import DataTable, Input, Static
 
 from board.i18n import t
 from board.ui.widgets.bars import KeyBar, PresenterBar
 from board.ui.widgets.blockers import BlockerList
+from board.ui.widgets.cards import CardList
 from board.ui.widgets.departments import DepartmentCards
 from board.ui.widgets.header import BoardHeader, KpiStrip
 from board.ui.widgets.projects import ProjectsTable
@@ -92,9 +93,9 @@ class OverviewScreen(Screen[None]):
         self.set_class(width < NARROW_WIDTH or height < NARROW_HEIGHT, "-narrow")
         self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
 
-    def panel_widget(self, index: int) -> ProjectsTable | DataTable[Text] | OptionList:
+    def panel_widget(self, index: int) -> ProjectsTable | DataTable[Text] | CardList:
         return cast(
-            "ProjectsTable | DataTable[Text] | OptionList", self.query_one(f"#{PANELS[index]}")
+            "ProjectsTable | DataTable[Text] | CardList", self.query_one(f"#{PANELS[index]}")
         )
 
     def focus_panel(self, index: int) -> None:
@@ -161,14 +162,14 @@ class OverviewScreen(Screen[None]):
         if dept_id is not None:
             self.board_app.open_department(dept_id)
 
-    @on(OptionList.OptionSelected, "#departments")
-    def open_department_card(self, event: OptionList.OptionSelected) -> None:
+    @on(CardList.Selected, "#departments")
+    def open_department_card(self, event: CardList.Selected) -> None:
         dept_id = self.query_one(DepartmentCards).department_id_at_cursor()
         if dept_id is not None:
             self.board_app.open_department(dept_id)
 
-    @on(OptionList.OptionSelected, "#blockers")
-    def open_blocker_project(self, event: OptionList.OptionSelected) -> None:
+    @on(CardList.Selected, "#blockers")
+    def open_blocker_project(self, event: CardList.Selected) -> None:
         blocker_id = self.query_one(BlockerList).blocker_id_at_cursor()
         board = self.board_app.board
         if blocker_id is None or board is None:
