@@ -12,6 +12,8 @@ from __future__ import annotations
 import gc
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -54,18 +56,24 @@ class LoadFailed(Message):
         self.error = error
 
 
-def freeze_memory(collect: bool) -> None:
-    """Take what is alive now out of the garbage collector's sight.
+@contextmanager
+def long_lived_rows() -> Iterator[None]:
+    """Run a load with the garbage collector paused (the loader then freezes a board built
+    from scratch: `gc.freeze()` takes it out of the collector's sight for good).
 
-    A board at 10,000 projects holds a million objects that live until the next full load;
-    each full collection walks them all (80 ms at 300 projects, far more at 10,000), and one
-    landing in a keystroke or a refresh is what the room sees as a stall. They are freed by
-    reference counting when the board is replaced (snapshots hold no cycles). The first time,
-    collect first, so start-up garbage is not kept.
+    A board at 10,000 projects is a million objects that live until the next full load. Built
+    with the collector on, every collection along the way walks all of them (a quarter of a
+    second of a cold start), and afterwards each full collection walks them again (80 ms at
+    300 projects) wherever it lands: in a keystroke or a refresh. Frozen, they are freed by
+    reference counting when the board is replaced (snapshots hold no cycles).
     """
-    if collect:
-        gc.collect()
-    gc.freeze()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class LiveRefresh:
@@ -104,12 +112,15 @@ class LiveRefresh:
         app = self._app()
         started = time.perf_counter()
         try:
-            snapshot = app.source.poll(force=force)
-            read_ms = (time.perf_counter() - started) * 1000
-            today = app.today()
-            if snapshot is None and current is not None and current.today != today:
-                snapshot = current.snapshot  # midnight passed: same data, new lights
-            board = Board.build(snapshot, today, current) if snapshot is not None else None
+            with long_lived_rows():
+                snapshot = app.source.poll(force=force)
+                read_ms = (time.perf_counter() - started) * 1000
+                today = app.today()
+                if snapshot is None and current is not None and current.today != today:
+                    snapshot = current.snapshot  # midnight passed: same data, new lights
+                board = Board.build(snapshot, today, current) if snapshot is not None else None
+                if board is not None and board.touched is None:  # built from scratch
+                    gc.freeze()
             if board is not None:
                 log.info(
                     "read data_version=%s projects=%d pledges=%d read_ms=%.1f build_ms=%.1f",
@@ -196,8 +207,6 @@ class LiveRefresh:
         )
         if app.on_applied is not None:
             app.on_applied(board)
-        if board.touched is None:  # built from scratch: a new generation of long-lived rows
-            app.call_after_refresh(freeze_memory, previous is None)
 
     def lit(self, kind: str) -> set[int]:
         """Ids of `kind` rows changed within the last few seconds (drawn highlighted)."""
