@@ -18,7 +18,7 @@ from board.store.engine import make_engine
 from board.store.reader import load_snapshot
 from board.store.source import SnapshotSource
 from board.ui.board import Board, kpi
-from board.ui.model import ViewState, select_projects
+from board.ui.model import ViewState, select_blockers, select_departments, select_projects
 from tests.conftest import TODAY
 
 OPS = st.lists(
@@ -167,6 +167,9 @@ def test_incremental_equals_full(
             assert board.changed == diff_snapshots(previous.snapshot, incremental)
             for state in states:
                 assert select_projects(board, state) == select_projects(fresh, state), state
+                assert select_departments(board, state, limit=8) == select_departments(
+                    fresh, state, limit=8
+                ), state
             patched_kpi, fresh_kpi = kpi(board), kpi(fresh)
             assert (patched_kpi.stages, patched_kpi.lights, patched_kpi.open_blockers) == (
                 fresh_kpi.stages,
@@ -179,3 +182,24 @@ def test_incremental_equals_full(
         assert patched == loads
     finally:
         source.close()
+
+
+def test_typing_a_filter_narrows_to_what_a_fresh_board_selects(tmp_path: Path) -> None:
+    """Each letter typed narrows the rows of the text before it (memoised on the board);
+    deleting letters finds them again. Every step equals a board that never saw a filter."""
+    db = tmp_path / "zone.db"
+    build_demo(db, TODAY, extra_projects=300)
+    snapshot = full_load(db)
+    board = Board.build(snapshot, TODAY)
+    typed = ["", "园", "园区", "园区一", "园区", "园", "", "区", "路"]
+    for light in ("all", "red_amber"):
+        for text in typed:
+            state = ViewState(text=text, light_filter=light)
+            fresh = Board.build(snapshot, TODAY)
+            assert select_projects(board, state) == select_projects(fresh, state), state
+            assert select_departments(board, state, limit=8) == select_departments(
+                fresh, state, limit=8
+            ), state
+            assert select_departments(board, state) == select_departments(fresh, state), state
+            assert select_blockers(board, state) == select_blockers(fresh, state), state
+    assert any(select_projects(board, ViewState(text="园区")))  # the filter does find rows

@@ -30,6 +30,7 @@ from board.i18n import t
 from board.store.source import SnapshotSource
 from board.store.writer import Writer
 from board.ui.board import Board
+from board.ui.collector import IdleCollector
 from board.ui.commands import JumpProvider
 from board.ui.editing import EDIT_ACTIONS, EDIT_BINDINGS, EditActions
 from board.ui.model import (
@@ -166,6 +167,7 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
         self._loading = False
         self._pending = False
         self._pending_force = False
+        self.collector = IdleCollector(self)
         for theme in THEMES.values():
             self.register_theme(theme)
         self.theme = THEMES[self.theme_key].name
@@ -173,6 +175,7 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
     # Start and stop -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self.collector.start()
         self.load_keymap()
         self.push_screen(OverviewScreen())
         if self.watch_files:
@@ -217,6 +220,7 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
         self.source.close()
         if self.writer is not None:
             self.writer.close()
+        self.collector.stop()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Edit keys exist only in --edit; elsewhere they are not bound at all."""
@@ -296,6 +300,7 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
                 if isinstance(screen, DetailScreen):
                     screen.refresh_board(board, family)
             self.render_slideshow()
+        self.collector.activity()
 
     def panel_titles(
         self, projects: int, departments: int, groups: Iterable[object], resolved: int

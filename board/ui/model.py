@@ -105,11 +105,42 @@ def select_projects(board: Board, state: ViewState) -> list[Project]:
             project = board.projects.get(ident)
             if project is not None and wanted(project):
                 bisect.insort(rows, project, key=key)
+    elif (wider := _wider(board.memo, memo_key)) is not None:
+        # Typing one more letter: the rows are among those of the shorter text, in order.
+        search = board.search
+        rows = [p for p in wider if needle in search[p.id]]
     else:
         rows = [p for p in board.snapshot.projects if wanted(p)]
         rows.sort(key=key)
-    board.memo[memo_key] = rows
+    remember(board, memo_key, rows)
     return rows
+
+
+MEMO_LIMIT = 64  # selections kept per board: a long session of typing must not pile them up
+
+
+def remember(board: Board, key: tuple[Any, ...], value: Any) -> None:
+    if len(board.memo) >= MEMO_LIMIT:
+        board.memo.clear()
+    board.memo[key] = value
+
+
+def _wider(memo: dict[Any, Any], key: tuple[Any, ...]) -> Any:
+    """The memoised result for the same choices and a filter text contained in this one's
+    (so a superset of this one's matches), the narrowest such; None when there is none."""
+    kind, needle, *rest = key
+    best: tuple[int, Any] | None = None
+    for other, value in memo.items():
+        if (
+            isinstance(other, tuple)
+            and other[0] == kind
+            and list(other[2:]) == rest
+            and other[1] != needle
+            and other[1] in needle
+            and (best is None or len(other[1]) > best[0])
+        ):
+            best = (len(other[1]), value)
+    return best[1] if best is not None else None
 
 
 @dataclass(frozen=True)
@@ -141,37 +172,57 @@ def select_departments(
     cached: list[DepartmentCard] | None = board.memo.get(memo_key)
     if cached is not None:
         return cached
-    texts = board.pledge_text
+    matches = department_matches(board, state, needle)
     cards: list[DepartmentCard] = []
     for dept in board.snapshot.departments:
         if state.department_id is not None and dept.id != state.department_id:
             continue
-        dept_hit = not needle or _matches(needle, dept.name, dept.short_name)
         every = board.pledges_by_department.get(dept.id, [])  # in urgency order already
-        filtering = bool(needle) or state.light_filter != "all"
-        if not filtering:
+        if not needle and state.light_filter == "all":
             pledges = every[:limit] if limit is not None else list(every)
             cards.append(
                 DepartmentCard(dept, board.status.departments[dept.id], pledges, len(every))
             )
             continue
-        pledges = [
-            p
-            for p in every
-            if (dept_hit or needle in texts[p.id]) and state.admits(board.status.pledges[p.id])
-        ]
+        pledges = matches.get(dept.id, [])
+        dept_hit = not needle or _matches(needle, dept.name, dept.short_name)
         # A department named by the filter shows even with no pledges; otherwise it needs one.
         if not pledges and not (dept_hit and needle and state.light_filter == "all"):
             continue
-        matching = len(pledges)
-        if limit is not None:
-            pledges = pledges[:limit]
-        cards.append(DepartmentCard(dept, board.status.departments[dept.id], pledges, matching))
+        shown = pledges[:limit] if limit is not None else list(pledges)
+        cards.append(DepartmentCard(dept, board.status.departments[dept.id], shown, len(pledges)))
     cards.extend(orphan_cards(board, state, needle, limit))
     if state.department_order == "worst":
         cards.sort(key=lambda c: (-c.status.light.severity, -c.status.overdue))
-    board.memo[memo_key] = cards
+    remember(board, memo_key, cards)
     return cards
+
+
+def department_matches(board: Board, state: ViewState, needle: str) -> dict[int, list[Pledge]]:
+    """Per department, its pledges that pass the filters, most urgent first (memoised; a
+    longer filter text narrows the matches of a shorter one instead of scanning again)."""
+    memo_key = ("pledges", needle, state.light_filter, state.department_id)
+    found: dict[int, list[Pledge]] | None = board.memo.get(memo_key)
+    if found is not None:
+        return found
+    texts = board.pledge_text
+    lights = board.status.pledges
+    wider: dict[int, list[Pledge]] | None = _wider(board.memo, memo_key)
+    found = {}
+    for dept in board.snapshot.departments:
+        if state.department_id is not None and dept.id != state.department_id:
+            continue
+        if wider is not None:
+            every = wider.get(dept.id, [])
+        else:
+            every = board.pledges_by_department.get(dept.id, [])
+        if needle and not _matches(needle, dept.name, dept.short_name):
+            every = [p for p in every if needle in texts[p.id]]
+        if state.light_filter != "all" and wider is None:
+            every = [p for p in every if state.admits(lights[p.id])]
+        found[dept.id] = every
+    remember(board, memo_key, found)
+    return found
 
 
 def orphan_cards(
@@ -236,7 +287,7 @@ def select_blockers(board: Board, state: ViewState) -> tuple[list[BlockerGroup],
         for c in BLOCKER_CATEGORIES
         if groups.get(c)
     ]
-    board.memo[memo_key] = (ordered, resolved)
+    remember(board, memo_key, (ordered, resolved))
     return ordered, resolved
 
 
