@@ -13,7 +13,7 @@ from board.ui.screens.detail import DepartmentScreen, ProjectScreen
 from board.ui.screens.modals import DepartmentPicker, HelpScreen
 from board.ui.widgets.departments import DepartmentCards
 from board.ui.widgets.projects import ProjectsTable
-from tests.conftest import TODAY, make_app, settle, text_of, wait_for
+from tests.conftest import TODAY, make_app, settle, text_of, wait_for, write_sql
 
 WIDE = (160, 48)
 
@@ -85,6 +85,31 @@ async def test_enter_opens_a_project_and_escape_goes_back(demo_db: Path) -> None
         assert focused_id(app) == "projects"
 
 
+async def test_the_project_page_is_kept_and_shows_the_next_project(demo_db: Path) -> None:
+    """The page is one kept screen shown again: the second project's page shows the second
+    project, from the top, with the data as it is now."""
+    app = make_app(demo_db)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(ProjectsTable)
+        assert app.board is not None
+        first, second = (app.board.projects[i] for i in table.project_ids()[:2])
+        await pilot.press("enter")
+        await pilot.pause()
+        page = app.screen
+        assert isinstance(page, ProjectScreen)
+        assert first.name in text_of(page.query_one("#detail-title"))
+        page.query_one("#detail-scroll").scroll_end(animate=False)
+        await pilot.press("escape", "j")
+        write_sql(demo_db, f"UPDATE projects SET name = '改名后的项目' WHERE id = {second.id};")
+        await wait_for(pilot, lambda: "改名后的项目" in table.plain_rows()[1][1], what="rename")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is page and page.project_id == second.id
+        assert "改名后的项目" in text_of(page.query_one("#detail-title"))
+        assert page.query_one("#detail-scroll").scroll_y == 0
+
+
 async def test_project_detail_shows_sprint_goal_and_people(demo_db: Path) -> None:
     app = make_app(demo_db)
     async with app.run_test(size=WIDE) as pilot:
@@ -143,13 +168,15 @@ async def test_f_cycles_the_light_filter(demo_db: Path) -> None:
         await pilot.press("f")
         assert app.state.light_filter == "red"
         lights = {
-            app.board.project_light(int(k)) for k in app.screen.query_one(ProjectsTable).project_ids()
+            app.board.project_light(int(k))
+            for k in app.screen.query_one(ProjectsTable).project_ids()
         }
         assert lights == {Light.RED}
         await pilot.press("f")
         assert app.state.light_filter == "red_amber"
         lights = {
-            app.board.project_light(int(k)) for k in app.screen.query_one(ProjectsTable).project_ids()
+            app.board.project_light(int(k))
+            for k in app.screen.query_one(ProjectsTable).project_ids()
         }
         assert lights == {Light.RED, Light.AMBER}
         await pilot.press("f")
@@ -161,7 +188,10 @@ async def test_s_cycles_the_sort(demo_db: Path) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         assert app.board is not None
-        first = [app.board.project_light(int(k)) for k in app.screen.query_one(ProjectsTable).project_ids()]
+        first = [
+            app.board.project_light(int(k))
+            for k in app.screen.query_one(ProjectsTable).project_ids()
+        ]
         assert first == sorted(first, key=lambda light: -light.severity)  # worst first by default
         await pilot.press("s")
         assert app.state.sort == "stage"

@@ -21,7 +21,7 @@ WIDE = (160, 48)
 def names(app: BoardApp) -> list[str]:
     assert app.board is not None
     table = app.overview.query_one(ProjectsTable)  # type: ignore[union-attr]
-    return [app.board.projects[int(k)].name for k in table.project_ids() if int(k) in app.board.projects]
+    return [app.board.projects[k].name for k in table.project_ids() if k in app.board.projects]
 
 
 def cursor_project(app: BoardApp) -> int | None:

@@ -48,11 +48,15 @@ async def test_rows_on_demand_at_ten_thousand(big_db: Path) -> None:
         assert last[:6] in shown
         # Filter by code: exactly that project.
         await pilot.press("slash", *"SYN-04321")
-        await wait_for(pilot, lambda: len(table(app).project_ids()) == 1, timeout=10, what="filtered")
+        await wait_for(
+            pilot, lambda: len(table(app).project_ids()) == 1, timeout=10, what="filtered"
+        )
         only = app.board.projects[int(table(app).project_ids()[0])]  # type: ignore[union-attr]
         assert only.code == "SYN-04321"
         await pilot.press("enter", "escape")
-        await wait_for(pilot, lambda: len(table(app).project_ids()) == 10_025, timeout=10, what="cleared")
+        await wait_for(
+            pilot, lambda: len(table(app).project_ids()) == 10_025, timeout=10, what="cleared"
+        )
         # Sort by name: the first row is the smallest name.
         await pilot.press("s", "s", "s", "home")
         assert app.state.sort == "name"

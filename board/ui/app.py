@@ -418,12 +418,30 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
     # Detail screens and jumps ---------------------------------------------------------------
 
     def open_project(self, project_id: int) -> None:
-        if self.board is not None:
-            self.push_screen(ProjectScreen(self.board, self.theme_key, project_id))
+        self.open_detail("project", ProjectScreen, project_id)
 
     def open_department(self, department_id: int) -> None:
-        if self.board is not None:
-            self.push_screen(DepartmentScreen(self.board, self.theme_key, department_id))
+        self.open_detail("department", DepartmentScreen, department_id)
+
+    def open_detail(
+        self, name: str, kind: type[ProjectScreen] | type[DepartmentScreen], ident: int
+    ) -> None:
+        """Push the project (or department) page. One screen of each kind is kept installed
+        and shown again with another row: building one (widgets, styles) was a third of the
+        time from Enter to the page on screen."""
+        if self.board is None:
+            return
+        if not self.is_screen_installed(name):
+            self.install_screen(kind(self.board, self.theme_key, ident), name)
+            self.push_screen(name)
+            return
+        kept = self.get_screen(name)
+        if kept in self.screen_stack:  # already open further down: a page of its own
+            self.push_screen(kind(self.board, self.theme_key, ident))
+            return
+        assert isinstance(kept, kind)
+        kept.show(self.board, self.theme_key, ident)
+        self.push_screen(name)
 
     def action_since(self) -> None:
         if isinstance(self.screen, SinceScreen):

@@ -112,6 +112,8 @@ class LiveRefresh:
         app = self._app()
         started = time.perf_counter()
         try:
+            if current is None:
+                gc.collect()  # start-up garbage, while the heap is small: it is frozen below
             with long_lived_rows():
                 snapshot = app.source.poll(force=force)
                 read_ms = (time.perf_counter() - started) * 1000

@@ -149,6 +149,23 @@ class DetailScreen(Screen[None]):
     def build(self) -> tuple[Text, RenderableType]:
         raise NotImplementedError
 
+    def show(self, board: Board, family: str, ident: int) -> None:
+        """Show another row in this (kept) screen: from the top, with the current board."""
+        self.board = board
+        self.family = family
+        self.ident = ident
+        if self.is_mounted and self.query("#detail-title"):
+            self.query_one("#detail-scroll", VerticalScroll).scroll_home(animate=False)
+            self.render_board()
+
+    @property
+    def ident(self) -> int:
+        raise NotImplementedError
+
+    @ident.setter
+    def ident(self, value: int) -> None:
+        raise NotImplementedError
+
 
 class ProjectScreen(DetailScreen):
     """A project: stages planned vs actual, sprint goal and 序时进度, people, money, blockers,
@@ -157,6 +174,14 @@ class ProjectScreen(DetailScreen):
     def __init__(self, board: Board, family: str, project_id: int) -> None:
         super().__init__(board, family)
         self.project_id = project_id
+
+    @property
+    def ident(self) -> int:
+        return self.project_id
+
+    @ident.setter
+    def ident(self, value: int) -> None:
+        self.project_id = value
 
     def build(self) -> tuple[Text, RenderableType]:
         board = self.board
@@ -312,6 +337,14 @@ class DepartmentScreen(DetailScreen):
     def __init__(self, board: Board, family: str, department_id: int) -> None:
         super().__init__(board, family)
         self.department_id = department_id
+
+    @property
+    def ident(self) -> int:
+        return self.department_id
+
+    @ident.setter
+    def ident(self, value: int) -> None:
+        self.department_id = value
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
