@@ -54,6 +54,12 @@ class DatabaseEventFilter(FileSystemEventHandler):
             self.on_change()
 
 
+# --poll: how often the folder is listed and its files stat()ed. A folder of its own holds three
+# files, so half a second costs nothing measurable, and a write shows ~0.25 s sooner on average
+# than with watchdog's default of one second.
+POLL_SECONDS = 0.5
+
+
 class DatabaseWatcher:
     """Starts and stops a watchdog observer on the database's directory."""
 
@@ -63,7 +69,7 @@ class DatabaseWatcher:
         on_change: Callable[[], None],
         *,
         poll: bool = False,
-        poll_interval: float = 1.0,
+        poll_interval: float = POLL_SECONDS,
     ) -> None:
         self.db = db.resolve()
         self.handler = DatabaseEventFilter(self.db, on_change)
