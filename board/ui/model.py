@@ -20,7 +20,7 @@ from board.store.codes import BLOCKER_CATEGORIES
 from board.ui.board import Board
 
 # Past this many touched projects, sorting again is as quick as patching the last order.
-PATCH_LIMIT = 500
+PATCH_LIMIT = 2000
 
 LIGHT_FILTERS = ("all", "red", "red_amber")
 PROJECT_SORTS = ("light", "stage", "progress", "name", "code")
@@ -97,21 +97,42 @@ def select_projects(board: Board, state: ViewState) -> list[Project]:
         )
 
     key = project_order(board, state.sort)
+    keys_key = ("order", *memo_key[1:])  # each row's sort key, kept beside the rows
     earlier: list[Project] | None = board.inherited.get(memo_key)
+    earlier_keys: list[tuple[Any, ...]] | None = board.inherited.get(keys_key)
     touched = board.touched
-    if earlier is not None and touched is not None and len(touched) <= PATCH_LIMIT:
-        rows = [p for p in earlier if p.id not in touched] if touched else list(earlier)
+    keys: list[tuple[Any, ...]] | None = None
+    if (
+        earlier is not None
+        and earlier_keys is not None
+        and touched is not None
+        and len(touched) <= PATCH_LIMIT
+    ):
+        # The last board's order, less the touched projects, plus those (as they are now)
+        # that still pass: a binary search on the kept keys, no sort key computed twice.
+        kept = [i for i, p in enumerate(earlier) if p.id not in touched]
+        rows = [earlier[i] for i in kept]
+        keys = [earlier_keys[i] for i in kept]
         for ident in touched:
             project = board.projects.get(ident)
             if project is not None and wanted(project):
-                bisect.insort(rows, project, key=key)
-    elif (wider := _wider(board.memo, memo_key)) is not None:
+                k = key(project)
+                at = bisect.bisect_right(keys, k)
+                keys.insert(at, k)
+                rows.insert(at, project)
+    elif (wider := _wider(board.memo, memo_key)) is not None and (
+        wider_keys := board.memo.get(("order", *wider[0][1:]))
+    ) is not None:
         # Typing one more letter: the rows are among those of the shorter text, in order.
         search = board.search
-        rows = [p for p in wider if needle in search[p.id]]
+        chosen = [i for i, p in enumerate(wider[1]) if needle in search[p.id]]
+        rows = [wider[1][i] for i in chosen]
+        keys = [wider_keys[i] for i in chosen]
     else:
-        rows = [p for p in board.snapshot.projects if wanted(p)]
-        rows.sort(key=key)
+        keyed = sorted((key(p), p) for p in board.snapshot.projects if wanted(p))
+        rows = [p for _k, p in keyed]
+        keys = [k for k, _p in keyed]
+    remember(board, keys_key, keys)
     remember(board, memo_key, rows)
     return rows
 
@@ -125,11 +146,11 @@ def remember(board: Board, key: tuple[Any, ...], value: Any) -> None:
     board.memo[key] = value
 
 
-def _wider(memo: dict[Any, Any], key: tuple[Any, ...]) -> Any:
-    """The memoised result for the same choices and a filter text contained in this one's
-    (so a superset of this one's matches), the narrowest such; None when there is none."""
+def _wider(memo: dict[Any, Any], key: tuple[Any, ...]) -> tuple[tuple[Any, ...], Any] | None:
+    """The memoised entry (key, value) for the same choices and a filter text contained in
+    this one's (so a superset of this one's matches), the narrowest such; None if none."""
     kind, needle, *rest = key
-    best: tuple[int, Any] | None = None
+    best: tuple[tuple[Any, ...], Any] | None = None
     for other, value in memo.items():
         if (
             isinstance(other, tuple)
@@ -137,10 +158,10 @@ def _wider(memo: dict[Any, Any], key: tuple[Any, ...]) -> Any:
             and list(other[2:]) == rest
             and other[1] != needle
             and other[1] in needle
-            and (best is None or len(other[1]) > best[0])
+            and (best is None or len(other[1]) > len(best[0][1]))
         ):
-            best = (len(other[1]), value)
-    return best[1] if best is not None else None
+            best = (other, value)
+    return best
 
 
 @dataclass(frozen=True)
@@ -207,7 +228,8 @@ def department_matches(board: Board, state: ViewState, needle: str) -> dict[int,
         return found
     texts = board.pledge_text
     lights = board.status.pledges
-    wider: dict[int, list[Pledge]] | None = _wider(board.memo, memo_key)
+    found_wider = _wider(board.memo, memo_key)
+    wider: dict[int, list[Pledge]] | None = found_wider[1] if found_wider else None
     found = {}
     for dept in board.snapshot.departments:
         if state.department_id is not None and dept.id != state.department_id:
