@@ -3,7 +3,7 @@
 A full collection walks every object that is not frozen: Textual's widgets and caches, the
 strips of the last frames (90 ms at 300 projects). Left to its thresholds it lands wherever an
 allocation tips it over, inside a refresh or a keystroke as often as not. So the automatic full
-pass is switched off and run here, a second after the board goes quiet (at least once a minute
+pass is switched off and run here, a second after the board goes quiet (at least every 15 s
 under a steady stream of activity), and what survives it is frozen, so the next one only walks
 what was made since. Young generations are still collected automatically: small and quick.
 """
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
 QUIET_SECONDS = 1.0
-LONGEST_SECONDS = 60.0
+LONGEST_SECONDS = 15.0
 THOROUGH_SECONDS = 600.0
 NEVER = 1_000_000  # gen1 collections before an automatic full one: never, in practice
 

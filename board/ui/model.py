@@ -137,7 +137,7 @@ def select_projects(board: Board, state: ViewState) -> list[Project]:
     return rows
 
 
-MEMO_LIMIT = 64  # selections kept per board: a long session of typing must not pile them up
+MEMO_LIMIT = 16  # selections kept per board: each is up to a few MB at 10,000 projects
 
 
 def remember(board: Board, key: tuple[Any, ...], value: Any) -> None:

@@ -99,7 +99,7 @@ class LiveRefresh:
             app._pending_force = app._pending_force or force
             return
         app._loading = True
-        app.load_board(force, app.board)
+        app.load_board(force)
 
     def today(self) -> date:
         app = self._app()
@@ -108,8 +108,11 @@ class LiveRefresh:
     # A description, or Textual describes the worker by repr() of its arguments: a whole
     # Board, tens of megabytes of text at 10,000 projects, built on the UI thread every time.
     @work(thread=True, exclusive=False, exit_on_error=False, group="load", description="load")
-    def load_board(self, force: bool, current: Board | None) -> None:
+    def load_board(self, force: bool) -> None:
         app = self._app()
+        # Read here, not passed in: a finished worker lingers until a full collection, and
+        # whatever it holds (a whole board at 10,000 projects) lingers with it.
+        current = app.board
         started = time.perf_counter()
         try:
             if current is None:
@@ -158,8 +161,9 @@ class LiveRefresh:
         now = app.clock()
         app.error = None
         app.last_good = now
-        if message.board is not None:
-            app.apply_board(message.board)
+        board, message.board = message.board, None  # the message may linger; the board not
+        if board is not None:
+            app.apply_board(board)
         app.fresh = replace(app.fresh, checked_at=now, readable=True, changes=app.change_count())
         app.render_header()
         app.render_banner()
