@@ -111,15 +111,24 @@ def select_projects(board: Board, state: ViewState) -> list[Project]:
         # The last board's order, less the touched projects, plus those (as they are now)
         # that still pass: a binary search on the kept keys, no sort key computed twice.
         kept = [i for i, p in enumerate(earlier) if p.id not in touched]
-        rows = [earlier[i] for i in kept]
-        keys = [earlier_keys[i] for i in kept]
-        for ident in touched:
-            project = board.projects.get(ident)
-            if project is not None and wanted(project):
-                k = key(project)
-                at = bisect.bisect_right(keys, k)
-                keys.insert(at, k)
-                rows.insert(at, project)
+        old_rows = [earlier[i] for i in kept]
+        old_keys = [earlier_keys[i] for i in kept]
+        fresh = sorted(
+            (key(p), p)
+            for p in (board.projects.get(ident) for ident in touched)
+            if p is not None and wanted(p)
+        )
+        # Merge: runs of kept rows copied as slices between the fresh ones' places.
+        rows, keys, start = [], [], 0
+        for k, project in fresh:
+            at = bisect.bisect_right(old_keys, k, lo=start)
+            rows += old_rows[start:at]
+            keys += old_keys[start:at]
+            rows.append(project)
+            keys.append(k)
+            start = at
+        rows += old_rows[start:]
+        keys += old_keys[start:]
     elif (wider := _wider(board.memo, memo_key)) is not None and (
         wider_keys := board.memo.get(("order", *wider[0][1:]))
     ) is not None:

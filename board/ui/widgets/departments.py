@@ -61,17 +61,50 @@ def department_card(
 class DepartmentCards(CardList):
     """Cards in speaking order (or worst first), each with its pledges."""
 
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self._drawn: dict[int, tuple[tuple[object, ...], Card]] = {}
+
     def show(self, board: Board, cards: list[DepartmentCard], lit: set[int], family: str) -> None:
         width = self.text_width
         height = self.size.height or 20
         # Enough lines per card that a tall screen shows more, a short one stays scannable.
         max_lines = max(2, min(8, height // 6))
         self.show_cards(
-            [
-                department_card(board, c, width, max_lines, c.department.id in lit, family)
-                for c in cards
-            ]
+            [self.card(board, c, width, max_lines, c.department.id in lit, family) for c in cards]
         )
+
+    def card(
+        self,
+        board: Board,
+        card: DepartmentCard,
+        width: int,
+        max_lines: int,
+        lit: bool,
+        family: str,
+    ) -> Card:
+        """The card drawn last time when nothing it shows changed (a write changes one or two
+        departments; the other cards are not rebuilt)."""
+        shown = tuple(card.pledges[:max_lines])
+        inputs = (
+            card.department,
+            card.status,
+            shown,
+            tuple(board.status.pledges[p.id] for p in shown),
+            card.matching,
+            board.today,
+            card.department.id in board.since.departments,
+            width,
+            max_lines,
+            lit,
+            family,
+        )
+        drawn = self._drawn.get(card.department.id)
+        if drawn is not None and drawn[0] == inputs:
+            return drawn[1]
+        made = department_card(board, card, width, max_lines, lit, family)
+        self._drawn[card.department.id] = (inputs, made)
+        return made
 
     def department_id_at_cursor(self) -> int | None:
         card_id = self.highlighted_id
