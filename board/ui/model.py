@@ -50,14 +50,8 @@ def _matches(needle: str, *values: str | None) -> bool:
 
 
 def project_matches(board: Board, project: Project, needle: str) -> bool:
-    text = board.search.get(project.id)
-    if text is not None:
-        return needle in text
-    if _matches(
-        needle, project.name, project.code, board.department_name(project.lead_department_id)
-    ):
-        return True
-    return any(_matches(needle, p.content) for p in board.pledges_by_project.get(project.id, ()))
+    """`needle` (casefolded) in the project's name, code, lead department or pledges."""
+    return needle in board.search[project.id]
 
 
 def project_order(board: Board, sort: str) -> Callable[[Project], tuple[Any, ...]]:

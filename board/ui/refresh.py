@@ -9,11 +9,8 @@ so a burst of writes costs at most two reads. Every refresh and fault goes to th
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -25,6 +22,7 @@ from board.domain.diff import diff_snapshots
 from board.errors import BoardError
 from board.i18n import t
 from board.ui.board import Board
+from board.ui.collector import paused_for_load
 
 if TYPE_CHECKING:
     from board.ui.app import BoardApp
@@ -54,26 +52,6 @@ class LoadFailed(Message):
     def __init__(self, error: BoardError) -> None:
         super().__init__()
         self.error = error
-
-
-@contextmanager
-def long_lived_rows() -> Iterator[None]:
-    """Run a load with the garbage collector paused (the loader then freezes a board built
-    from scratch: `gc.freeze()` takes it out of the collector's sight for good).
-
-    A board at 10,000 projects is a million objects that live until the next full load. Built
-    with the collector on, every collection along the way walks all of them (a quarter of a
-    second of a cold start), and afterwards each full collection walks them again (80 ms at
-    300 projects) wherever it lands: in a keystroke or a refresh. Frozen, they are freed by
-    reference counting when the board is replaced (snapshots hold no cycles).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class LiveRefresh:
@@ -115,9 +93,7 @@ class LiveRefresh:
         current = app.board
         started = time.perf_counter()
         try:
-            if current is None:
-                gc.collect()  # start-up garbage, while the heap is small: it is frozen below
-            with long_lived_rows():
+            with paused_for_load(first=current is None) as keep:
                 snapshot = app.source.poll(force=force)
                 read_ms = (time.perf_counter() - started) * 1000
                 today = app.today()
@@ -125,7 +101,7 @@ class LiveRefresh:
                     snapshot = current.snapshot  # midnight passed: same data, new lights
                 board = Board.build(snapshot, today, current) if snapshot is not None else None
                 if board is not None and board.touched is None:  # built from scratch
-                    gc.freeze()
+                    keep()
             if board is not None:
                 log.info(
                     "read data_version=%s projects=%d pledges=%d read_ms=%.1f build_ms=%.1f",

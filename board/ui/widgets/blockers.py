@@ -51,13 +51,6 @@ PER_GROUP = 30
 class BlockerList(CardList):
     """Open blockers under category headers, then how many were resolved (销号)."""
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)
-        # Each blocker's card with what it was drawn from: a refresh redraws only the cards
-        # whose blocker, project, department, mark or highlight changed (180 cards at 10,000
-        # projects, of which a write changes one).
-        self._drawn: dict[int, tuple[tuple[object, ...], Card]] = {}
-
     def card(self, board: Board, blocker: Blocker, width: int, lit: bool, family: str) -> Card:
         project = board.projects.get(blocker.project_id) if blocker.project_id is not None else None
         inputs = (
@@ -70,12 +63,11 @@ class BlockerList(CardList):
             lit,
             family,
         )
-        drawn = self._drawn.get(blocker.id)
-        if drawn is not None and drawn[0] == inputs:
-            return drawn[1]
-        card = blocker_card(board, blocker, width, lit, family)
-        self._drawn[blocker.id] = (inputs, card)
-        return card
+        return self.made(
+            f"blocker-{blocker.id}",
+            inputs,
+            lambda: blocker_card(board, blocker, width, lit, family),
+        )
 
     def show(
         self, board: Board, groups: list[BlockerGroup], resolved: int, lit: set[int], family: str
@@ -111,9 +103,6 @@ class BlockerList(CardList):
                 selectable=False,
             )
         )
-        if len(self._drawn) > 4 * len(cards):
-            shown_ids = {c.id for c in cards}
-            self._drawn = {k: v for k, v in self._drawn.items() if f"blocker-{k}" in shown_ids}
         self.show_cards(cards)
 
     def blocker_id_at_cursor(self) -> int | None:

@@ -11,7 +11,7 @@ highlight stays on its card (by id) across refreshes; Enter or a click posts `Se
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -101,6 +101,7 @@ class CardList(ScrollView, can_focus=True):
         self._tops: list[int] = []  # first line of each card
         self._prompts: dict[str, tuple[str, tuple[Span, ...]]] = {}
         self._strips: dict[tuple[int, int, str], Strip] = {}  # (card, line, look) → strip
+        self._made: dict[str, tuple[tuple[object, ...], Card]] = {}  # id → (inputs, card)
 
     # What the rest of the app asks -------------------------------------------------------------
 
@@ -136,6 +137,16 @@ class CardList(ScrollView, can_focus=True):
 
     # Data in ------------------------------------------------------------------------------------
 
+    def made(self, card_id: str, inputs: tuple[object, ...], make: Callable[[], Card]) -> Card:
+        """The card built last time from equal `inputs`, else a new one from `make()`: a write
+        changes a card or two, and the others are neither rebuilt nor compared."""
+        earlier = self._made.get(card_id)
+        if earlier is not None and earlier[0] == inputs:
+            return earlier[1]
+        card = make()
+        self._made[card_id] = (inputs, card)
+        return card
+
     def show_cards(self, cards: Sequence[Card]) -> None:
         """Show `cards`; the highlight stays on its card, and unchanged cards are not redrawn."""
         ids = [c.id for c in cards]
@@ -167,6 +178,8 @@ class CardList(ScrollView, can_focus=True):
         previous = self.highlighted or 0
         self._cards = list(cards)
         self._ids = ids
+        shown = set(ids)
+        self._made = {k: v for k, v in self._made.items() if k in shown}
         self._prompts = {c.id: (c.prompt.plain, tuple(c.prompt.spans)) for c in cards}
         self._layout_cards()
         self._strips.clear()

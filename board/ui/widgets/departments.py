@@ -61,10 +61,6 @@ def department_card(
 class DepartmentCards(CardList):
     """Cards in speaking order (or worst first), each with its pledges."""
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)
-        self._drawn: dict[int, tuple[tuple[object, ...], Card]] = {}
-
     def show(self, board: Board, cards: list[DepartmentCard], lit: set[int], family: str) -> None:
         width = self.text_width
         height = self.size.height or 20
@@ -99,12 +95,11 @@ class DepartmentCards(CardList):
             lit,
             family,
         )
-        drawn = self._drawn.get(card.department.id)
-        if drawn is not None and drawn[0] == inputs:
-            return drawn[1]
-        made = department_card(board, card, width, max_lines, lit, family)
-        self._drawn[card.department.id] = (inputs, made)
-        return made
+        return self.made(
+            f"dept-{card.department.id}",
+            inputs,
+            lambda: department_card(board, card, width, max_lines, lit, family),
+        )
 
     def department_id_at_cursor(self) -> int | None:
         card_id = self.highlighted_id
