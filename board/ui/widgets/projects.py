@@ -230,6 +230,8 @@ class ProjectsTable(ScrollView, can_focus=True):
         return {i: self.signature(board, self._projects[i]) for i in range(top, end)}
 
     def signature(self, board: Board, project: Project) -> tuple[object, ...]:
+        # Everything `row_cells` reads for this project: a row whose signature is unchanged is
+        # not redrawn, so a new input there must be added here too.
         return (
             project,
             board.status.projects.get(project.id),
