@@ -11,6 +11,7 @@ from board.domain.status import Light
 from board.ui.app import BoardApp
 from board.ui.screens.detail import DepartmentScreen, ProjectScreen
 from board.ui.screens.modals import DepartmentPicker, HelpScreen
+from board.ui.screens.overview import OverviewScreen
 from board.ui.widgets.departments import DepartmentCards
 from board.ui.widgets.projects import ProjectsTable
 from tests.conftest import TODAY, make_app, settle, text_of, wait_for, write_sql
@@ -108,6 +109,35 @@ async def test_the_project_page_is_kept_and_shows_the_next_project(demo_db: Path
         assert app.screen is page and page.project_id == second.id
         assert "改名后的项目" in text_of(page.query_one("#detail-title"))
         assert page.query_one("#detail-scroll").scroll_y == 0
+
+
+async def test_the_pages_are_built_while_idle_and_show_what_enter_picks(demo_db: Path) -> None:
+    """After the first screen the kept pages are built in the background; Enter then shows
+    the row under the cursor on them, not the row they were built with."""
+    app = make_app(demo_db)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+
+        def built(name: str) -> bool:
+            return app.is_screen_installed(name) and bool(
+                app.get_screen(name).query("#detail-title")
+            )
+
+        await wait_for(pilot, lambda: built("project") and built("department"), what="pages")
+        overview = app.screen
+        assert isinstance(overview, OverviewScreen)  # built, not shown
+        kept = app.get_screen("project")
+        assert kept not in app.screen_stack
+        table = overview.query_one(ProjectsTable)
+        assert app.board is not None
+        await pilot.press("j", "j")
+        await pilot.pause()
+        wanted = table.project_ids()[2]
+        assert wanted != min(app.board.projects)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is kept
+        assert app.board.projects[wanted].name in text_of(kept.query_one("#detail-title"))
 
 
 async def test_project_detail_shows_sprint_goal_and_people(demo_db: Path) -> None:

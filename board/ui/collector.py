@@ -13,6 +13,7 @@ Loads run with the collector paused, and a board built from scratch is frozen at
 from __future__ import annotations
 
 import gc
+import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ QUIET_SECONDS = 1.0
 LONGEST_SECONDS = 15.0
 THOROUGH_SECONDS = 600.0
 NEVER = 1_000_000  # gen1 collections before an automatic full one: never, in practice
+log = logging.getLogger("board.collector")
 
 
 @contextmanager
@@ -94,6 +96,7 @@ class IdleCollector:
         if now - self._thorough > THOROUGH_SECONDS:
             gc.unfreeze()
             self._thorough = now
-        gc.collect()
+        found = gc.collect()
         gc.freeze()
         self._last = time.monotonic()
+        log.info("collected found=%d ms=%.1f", found, (self._last - now) * 1000)

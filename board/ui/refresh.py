@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from board.ui.app import BoardApp
 
 HIGHLIGHT_SECONDS = 3.0
+# After the first board, when the kept detail pages are built (the first paint is done by then).
+PREPARE_PAGES_AFTER = 0.5
 log = logging.getLogger("board.refresh")
 
 
@@ -166,6 +168,8 @@ class LiveRefresh:
         app.refreshes += 1
         if app.first_change_id is None:
             app.first_change_id = board.snapshot.last_change_id
+        if previous is None:
+            app.set_timer(PREPARE_PAGES_AFTER, app.prepare_pages)
         if previous is not None:
             diff = board.changed or diff_snapshots(previous.snapshot, board.snapshot)
             until = time.monotonic() + HIGHLIGHT_SECONDS
