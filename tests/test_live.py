@@ -166,3 +166,49 @@ async def test_the_watcher_alone_sees_a_commit(demo_db: Path, poll: bool) -> Non
             and any(p.code == "KF-01" and p.progress == 99 for p in app.board.snapshot.projects),
             what="watcher-driven refresh",
         )
+
+
+async def test_a_commit_seen_by_its_event_before_it_is_visible_still_shows(
+    demo_db: Path,
+) -> None:
+    """In WAL mode the watcher's event (frames written) can come just before the commit is
+    visible (the WAL index updated, which no event reports): the check it starts finds nothing
+    new. The board checks once more after such a check, so the change still shows without the
+    safety poll. Here the writer holds its commit until the first check is over."""
+    import subprocess
+    import sys
+
+    writer_script = (
+        "import sqlite3, sys\n"
+        "con = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)\n"
+        "con.execute('BEGIN IMMEDIATE')\n"
+        "con.execute(\"UPDATE projects SET name = '确认后可见' WHERE code = 'KF-01'\")\n"
+        "print('ready', flush=True)\n"
+        "sys.stdin.readline()\n"
+        "con.execute('COMMIT')\n"
+        "con.close()\n"
+    )
+    app = make_app(demo_db, watch=False, safety_poll=3600)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        app.confirm_seconds = 1.0  # room for the writer to commit after the first check
+        writer = subprocess.Popen(
+            [sys.executable, "-c", writer_script, str(demo_db)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert writer.stdout is not None and writer.stdin is not None
+            assert writer.stdout.readline() == "ready\n"
+            checks = app.checks
+            app.file_event()  # what the watcher calls on the frames' event
+            await wait_for(pilot, lambda: app.checks > checks, what="the event's check")
+            assert "确认后可见" not in names(app)
+            writer.stdin.write("commit\n")
+            writer.stdin.flush()
+            assert writer.wait(timeout=10) == 0
+        finally:
+            if writer.poll() is None:
+                writer.kill()
+        await wait_for(pilot, lambda: "确认后可见" in names(app), what="the confirming check")

@@ -24,6 +24,7 @@ from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
 from textual.theme import Theme
+from textual.timer import Timer
 
 from board.errors import BoardError
 from board.i18n import t
@@ -44,7 +45,7 @@ from board.ui.model import (
     select_projects,
 )
 from board.ui.presenting import Presenting
-from board.ui.refresh import LiveRefresh
+from board.ui.refresh import CONFIRM_SECONDS, LiveRefresh
 from board.ui.screens.detail import DepartmentScreen, DetailScreen, ProjectScreen
 from board.ui.screens.modals import DepartmentPicker, HelpScreen
 from board.ui.screens.overview import PANEL_TITLES, OverviewScreen
@@ -169,6 +170,10 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
         self._loading = False
         self._pending = False
         self._pending_force = False
+        self.checks = 0  # finished checks of the file, whatever they found
+        self.confirm_seconds = CONFIRM_SECONDS
+        self._confirm = False  # the running or next check came from a file event
+        self._confirm_timer: Timer | None = None
         self.collector = IdleCollector(self)
         for theme in THEMES.values():
             self.register_theme(theme)
