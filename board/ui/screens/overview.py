@@ -3,13 +3,14 @@ ranking). Wide terminals show all four; narrow ones show one at a time with a ta
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Self, cast
 
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
+from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
@@ -36,6 +37,21 @@ NARROW_WIDTH = 120
 NARROW_HEIGHT = 34
 MIN_WIDTH = 60
 MIN_HEIGHT = 16
+
+
+class FilterInput(Input):
+    """The `/` filter line. Its size never depends on what is typed (docked, full width, three
+    rows), yet Input asks for a layout of the whole screen at every keystroke (its scrollable
+    width changed), and a layout repaints every panel; here a keystroke repaints what changed."""
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        return super().refresh(*regions, repaint=repaint, layout=False, recompose=recompose)
 
 
 class OverviewScreen(Screen[None]):
@@ -76,7 +92,7 @@ class OverviewScreen(Screen[None]):
             with Container(id="panel-ranking", classes="panel"):
                 yield RankingTable(id="ranking")
         yield Static(Text(t("banner.small"), style="bold"), id="too-small")
-        yield Input(placeholder=t("filter.prompt"), id="filter")
+        yield FilterInput(placeholder=t("filter.prompt"), id="filter")
         yield PresenterBar()
         yield KeyBar()
 

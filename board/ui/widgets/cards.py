@@ -25,6 +25,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from board.ui.widgets.scrolling import set_virtual_size
+
 
 @dataclass(frozen=True)
 class Card:
@@ -202,7 +204,9 @@ class CardList(ScrollView, can_focus=True):
             tops.append(line)
             line += card.height
         self._tops = tops
-        self.virtual_size = Size(self.scrollable_content_region.width or self.size.width, line)
+        set_virtual_size(
+            self, Size(self.scrollable_content_region.width or self.size.width, line)
+        )
 
     # Keys and mouse -----------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from board.ui.text import (
     pipeline,
     progress_bar,
 )
+from board.ui.widgets.scrolling import set_virtual_size
 
 # (key, label key, width or None for the flexible columns)
 COLUMNS: tuple[tuple[str, str, int | None], ...] = (
@@ -195,7 +196,7 @@ class ProjectsTable(ScrollView, can_focus=True):
         self._lit = set(lit)
         self._family = family
         self._widths = Widths.for_width(self.row_width or 120)
-        self.virtual_size = Size(self.row_width, len(self._projects) + 1)
+        set_virtual_size(self, Size(self.row_width, len(self._projects) + 1))
         if keep is not None:
             # Where it is now: looked up only here, not kept as an index of 10,000 keys.
             index = next((i for i, p in enumerate(self._projects) if p.id == keep), index)
