@@ -82,6 +82,10 @@ def test_small_bench_reports_every_figure_with_a_verdict(tmp_path: Path) -> None
     }
     assert figures["poll_write_p50_ms"]["target"] is None
     assert size["details"]["writes"]["n"] == 5
+    # Cold start is the median of three separate starts, each of which reached a full screen.
+    runs = size["details"]["cold_start"]["runs_s"]
+    assert len(runs) == 3 and all(r > 0 for r in runs)
+    assert figures["cold_start_s"]["measured"] == pytest.approx(sorted(runs)[1], abs=1e-3)
     assert size["details"]["writes"]["missed"] == 0
     assert size["details"]["poll_writes"]["missed"] == 0
     assert size["details"]["burst"]["writes"] == 100

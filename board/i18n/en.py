@@ -404,7 +404,7 @@ STRINGS: dict[str, str] = {
     "bench.what.keys": "the key press figures",
     "bench.what.marker": "write #{seq} to show on screen",
     "bench.step.build": "building a synthetic database: {size} projects…",
-    "bench.step.start": "starting the board (headless child process, {size} projects)…",
+    "bench.step.start": "starting the board {runs} times (headless child process, {size} projects)…",
     "bench.step.keys": "key presses ({rounds} rounds of each)…",
     "bench.step.writes": "{n} outside writes, 100–200 ms apart…",
     "bench.step.burst": "a burst of {n} writes within 1 s…",

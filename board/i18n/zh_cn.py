@@ -412,7 +412,7 @@ STRINGS: dict[str, str] = {
     "bench.what.keys": "按键测量结果",
     "bench.what.marker": "写入 #{seq} 显示在屏幕上",
     "bench.step.build": "生成合成数据库：{size} 个项目……",
-    "bench.step.start": "启动看板（无界面子进程，{size} 个项目）……",
+    "bench.step.start": "启动看板 {runs} 次（无界面子进程，{size} 个项目）……",
     "bench.step.keys": "测量按键（每种 {rounds} 轮）……",
     "bench.step.writes": "外部写入 {n} 次（间隔 100–200 毫秒）……",
     "bench.step.burst": "1 秒内突发写入 {n} 次……",
