@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 from board.domain import snapshot as s
 from board.store import models as m
+from board.store.construct import slot_maker
 
 RECENT_CHANGES = 300
 # 万元: no amount on the board comes near this; beyond it (or not finite) is a bad value, and
@@ -237,6 +238,12 @@ def read_all(
 # then goes through the careful reader, which says what was wrong. Both give the same row.
 
 
+make_project = slot_maker(s.Project)
+make_pledge = slot_maker(s.Pledge)
+make_blocker = slot_maker(s.Blocker)
+make_goal = slot_maker(s.SprintGoal)
+
+
 class Unusual(Exception):
     """A value the fast path does not handle: read this row the careful way."""
 
@@ -299,7 +306,7 @@ def fast_project(v: tuple[Any, ...]) -> s.Project:
         and type(version) is int
     ):
         raise Unusual
-    return s.Project(
+    return make_project(
         id=ident, code=code, name=name, category=category, stage=stage, progress=progress,
         progress_note=_opt_text(note), lead_department_id=_opt_int(lead),
         responsible=_opt_text(responsible), leader=_opt_text(leader), owner=_opt_text(owner),
@@ -327,7 +334,7 @@ def fast_pledge(v: tuple[Any, ...]) -> s.Pledge:
         and type(version) is int
     ):
         raise Unusual
-    return s.Pledge(
+    return make_pledge(
         id=ident, department_id=dept, project_id=_opt_int(project), meeting_id=_opt_int(meeting),
         content=content, due_on=_date(due), status=status, done_on=_date(done),
         note=_opt_text(note), updated_at=_opt_text(updated), version=version,
@@ -344,7 +351,7 @@ def fast_blocker(v: tuple[Any, ...]) -> s.Blocker:
     ident, project, dept, category, description, opened, due, resolved, note, version = v
     if not (category in BLOCKER_CATEGORIES and type(description) is str and type(version) is int):
         raise Unusual
-    return s.Blocker(
+    return make_blocker(
         id=ident, project_id=_opt_int(project), department_id=_opt_int(dept), category=category,
         description=description, opened_on=_date(opened), due_on=_date(due),
         resolved_on=_date(resolved), note=_opt_text(note), version=version,
@@ -435,7 +442,7 @@ def fast_goal(sprint_id: int, v: tuple[Any, ...]) -> s.SprintGoal:
         baseline = 0
     elif type(baseline) is not int or not 0 <= baseline <= 100:
         raise Unusual
-    return s.SprintGoal(
+    return make_goal(
         sprint_id=sprint_id,
         project_id=project,
         target_stage=stage if stage in STAGES else None,
