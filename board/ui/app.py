@@ -345,7 +345,8 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
         self.render_all()
 
     def set_filter_text(self, text: str) -> None:
-        self.set_state(text=text)
+        if text != self.state.text:
+            self.set_state(text=text)
 
     def clear_filters(self) -> None:
         overview = self.overview

@@ -3,7 +3,8 @@ ranking). Wide terminals show all four; narrow ones show one at a time with a ta
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Self, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from rich.text import Text
 from textual import events, on
@@ -40,9 +41,31 @@ MIN_HEIGHT = 16
 
 
 class FilterInput(Input):
-    """The `/` filter line. Its size never depends on what is typed (docked, full width, three
-    rows), yet Input asks for a layout of the whole screen at every keystroke (its scrollable
-    width changed), and a layout repaints every panel; here a keystroke repaints what changed."""
+    """The `/` filter line.
+
+    Input asks for a layout of the whole screen whenever its value changes (its scrollable
+    width changed), and a layout repaints every panel. The line's size never depends on what is
+    typed (docked, full width, three rows), so layouts asked for while the value changes are
+    dropped; any other (the line shown or hidden) still happens.
+
+    The panels are filtered from the value's watcher, in the same turn as the keystroke, not
+    from the `Changed` message a turn later: by then Textual had painted the line alone, and
+    the panels waited for the next frame (up to 17 ms more per keystroke)."""
+
+    def __init__(self, on_text: Callable[[str], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.on_text = on_text
+        self._typing = False
+
+    def _watch_value(self, value: str) -> None:
+        self._typing = True
+        try:
+            super()._watch_value(value)
+        finally:
+            self._typing = False
+
+    def watch_value(self, value: str) -> None:
+        self.on_text(value)
 
     def refresh(
         self,
@@ -51,7 +74,8 @@ class FilterInput(Input):
         layout: bool = False,
         recompose: bool = False,
     ) -> Self:
-        return super().refresh(*regions, repaint=repaint, layout=False, recompose=recompose)
+        layout = layout and not self._typing
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
 
 class OverviewScreen(Screen[None]):
@@ -92,7 +116,7 @@ class OverviewScreen(Screen[None]):
             with Container(id="panel-ranking", classes="panel"):
                 yield RankingTable(id="ranking")
         yield Static(Text(t("banner.small"), style="bold"), id="too-small")
-        yield FilterInput(placeholder=t("filter.prompt"), id="filter")
+        yield FilterInput(self.filter_changed, placeholder=t("filter.prompt"), id="filter")
         yield PresenterBar()
         yield KeyBar()
 
@@ -211,9 +235,8 @@ class OverviewScreen(Screen[None]):
     def filter_open(self) -> bool:
         return self.query_one("#filter", Input).has_class("-on")
 
-    @on(Input.Changed, "#filter")
-    def filter_changed(self, event: Input.Changed) -> None:
-        self.board_app.set_filter_text(event.value)
+    def filter_changed(self, text: str) -> None:
+        self.board_app.set_filter_text(text)
 
     @on(Input.Submitted, "#filter")
     def filter_submitted(self, event: Input.Submitted) -> None:

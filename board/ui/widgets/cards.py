@@ -65,6 +65,7 @@ class CardList(ScrollView, can_focus=True):
     CardList {
         height: 1fr;
         overflow-x: hidden;
+        overflow-y: scroll;  /* always: a scrollbar that comes and goes re-lays the screen */
         scrollbar-size-vertical: 1;
         background: $surface;
         color: $foreground;

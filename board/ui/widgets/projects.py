@@ -117,7 +117,7 @@ class ProjectsTable(ScrollView, can_focus=True):
         "projects--even",
     }
     DEFAULT_CSS = """
-    ProjectsTable { height: 1fr; overflow-x: hidden; }
+    ProjectsTable { height: 1fr; overflow-x: hidden; overflow-y: scroll; }
     ProjectsTable > .projects--header { text-style: bold; background: $panel; }
     ProjectsTable > .projects--cursor { background: $accent 40%; text-style: bold; }
     ProjectsTable > .projects--cursor-blurred { background: $accent 15%; }
