@@ -446,10 +446,12 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
             ident = firsts[name]
             if ident is None or self.is_screen_installed(name):
                 continue
-            self.install_screen(kind(board, self.theme_key, ident), name)
+            page = kind(board, self.theme_key, ident)
+            self.install_screen(page, name)
             # Textual starts an installed screen when it is first pushed; this is the step it
             # takes then, without showing the screen (a popped kept page is in the same state).
             self._get_screen(name)
+            page.call_after_refresh(page.arrange_unseen, self.size)
 
     def open_detail(
         self, name: str, kind: type[ProjectScreen] | type[DepartmentScreen], ident: int
