@@ -183,7 +183,7 @@ class LiveRefresh:
             app.first_change_id = board.snapshot.last_change_id
         if previous is None:
             app.set_timer(PREPARE_PAGES_AFTER, app.prepare_pages)
-        if previous is not None:
+        else:
             diff = board.changed or diff_snapshots(previous.snapshot, board.snapshot)
             until = time.monotonic() + HIGHLIGHT_SECONDS
             for kind, ids in (

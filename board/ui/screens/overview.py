@@ -116,7 +116,9 @@ class OverviewScreen(Screen[None]):
             with Container(id="panel-ranking", classes="panel"):
                 yield RankingTable(id="ranking")
         yield Static(Text(t("banner.small"), style="bold"), id="too-small")
-        yield FilterInput(self.filter_changed, placeholder=t("filter.prompt"), id="filter")
+        yield FilterInput(
+            self.board_app.set_filter_text, placeholder=t("filter.prompt"), id="filter"
+        )
         yield PresenterBar()
         yield KeyBar()
 
@@ -234,9 +236,6 @@ class OverviewScreen(Screen[None]):
     @property
     def filter_open(self) -> bool:
         return self.query_one("#filter", Input).has_class("-on")
-
-    def filter_changed(self, text: str) -> None:
-        self.board_app.set_filter_text(text)
 
     @on(Input.Submitted, "#filter")
     def filter_submitted(self, event: Input.Submitted) -> None:

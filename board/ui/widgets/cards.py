@@ -205,9 +205,7 @@ class CardList(ScrollView, can_focus=True):
             tops.append(line)
             line += card.height
         self._tops = tops
-        set_virtual_size(
-            self, Size(self.scrollable_content_region.width or self.size.width, line)
-        )
+        set_virtual_size(self, Size(self.scrollable_content_region.width or self.size.width, line))
 
     # Keys and mouse -----------------------------------------------------------------------------
 
