@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from board.domain.codes import stage_index
 from board.domain.snapshot import (
     Blocker,
     ChangeEntry,
@@ -19,7 +20,6 @@ from board.domain.snapshot import (
     Pledge,
     Project,
     Snapshot,
-    stage_index,
 )
 
 KINDS = (

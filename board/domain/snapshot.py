@@ -13,12 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
-STAGE_ORDER = ("signed", "landed", "started", "completed", "producing")
-
-
-def stage_index(stage: str) -> int:
-    """0..4 along 签约 → 投产; an unknown stage counts as the first."""
-    return STAGE_ORDER.index(stage) if stage in STAGE_ORDER else 0
+from board.domain.codes import stage_index
 
 
 @dataclass(frozen=True, slots=True)

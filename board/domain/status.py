@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from board.domain.codes import stage_index
 from board.domain.snapshot import (
     Blocker,
     Pledge,
@@ -19,7 +20,6 @@ from board.domain.snapshot import (
     Snapshot,
     Sprint,
     SprintGoal,
-    stage_index,
 )
 
 _ORDER = ("none", "done", "green", "amber", "red")
@@ -68,6 +68,20 @@ def pledge_light(pledge: Pledge, today: date, th: Thresholds = DEFAULT_THRESHOLD
     if pledge.due_on is None:
         return Light.GREEN
     days_left = (pledge.due_on - today).days
+    if days_left < 0:
+        return Light.RED
+    if days_left <= th.pledge_warn_days:
+        return Light.AMBER
+    return Light.GREEN
+
+
+def blocker_light(blocker: Blocker, today: date, th: Thresholds = DEFAULT_THRESHOLDS) -> Light:
+    """Like a pledge: resolved → ✓; past due → 红; due within N days → 黄; else 绿."""
+    if not blocker.is_open:
+        return Light.DONE
+    if blocker.due_on is None:
+        return Light.GREEN
+    days_left = (blocker.due_on - today).days
     if days_left < 0:
         return Light.RED
     if days_left <= th.pledge_warn_days:
@@ -230,7 +244,7 @@ class BoardStatus:
 
 def evaluate(snapshot: Snapshot, today: date, th: Thresholds = DEFAULT_THRESHOLDS) -> BoardStatus:
     """All lights of `snapshot` as of `today`, judged from scratch (a refresh that changed a few
-    rows patches the last board's lights instead: `board.ui.model.Board.build`)."""
+    rows patches the last board's lights instead: `board.view.board.Board.build`)."""
     open_by_project: dict[int, list[Blocker]] = defaultdict(list)
     for blocker in snapshot.blockers:
         if blocker.is_open and blocker.project_id is not None:

@@ -22,10 +22,10 @@ from typing import Any
 from sqlalchemy import Connection, insert
 from sqlalchemy.exc import DBAPIError
 
+from board.domain.codes import BLOCKER_CATEGORIES, CATEGORIES, STAGE_DATE_COLUMNS, STAGES
 from board.errors import BoardError
 from board.i18n import t
 from board.store import models as m
-from board.store.codes import BLOCKER_CATEGORIES, CATEGORIES, STAGE_DATE_COLUMNS, STAGES
 from board.store.engine import checkpoint, explain, make_engine
 from board.store.schema import ensure_writable_dir, install_schema, set_wal
 

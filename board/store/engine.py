@@ -75,6 +75,13 @@ def checkpoint(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         raw.close()
 
 
+def journal_is_wal(path: Path) -> bool:
+    """WAL files say so in their header (file format versions 2 at bytes 18 and 19)."""
+    with path.open("rb") as handle:
+        header = handle.read(20)
+    return len(header) == 20 and header[18] == 2 and header[19] == 2
+
+
 def looks_like_sqlite(path: Path) -> bool:
     """True when the file starts with SQLite's header (an empty file counts: SQLite accepts it).
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, text
 
-from board.store.codes import BLOCKER_CATEGORIES, CATEGORIES, PLEDGE_STATUSES, STAGES, sql_in
+from board.domain.codes import BLOCKER_CATEGORIES, CATEGORIES, PLEDGE_STATUSES, STAGES, sql_in
 from board.store.triggers import all_triggers
 
 SCHEMA_VERSION = 3

@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from board.store.codes import (
+from board.domain.codes import (
     BLOCKER_CATEGORIES,
     CATEGORIES,
     CHANGE_ACTIONS,

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import DBAPIError
 
+from board.domain import codes
 from board.domain import snapshot as s
 from board.store import models as m
 from board.store.construct import slot_maker
@@ -136,10 +137,8 @@ def read_project(row: Mapping[str, Any]) -> s.Project:
         id=row["id"],
         code=r.text("code"),
         name=r.text("name"),
-        category=r.code(
-            "category", ("investment", "upgrade", "incubation", "infrastructure"), "investment"
-        ),
-        stage=r.code("stage", s.STAGE_ORDER, "signed"),
+        category=r.code("category", codes.CATEGORIES, "investment"),
+        stage=r.code("stage", codes.STAGES, "signed"),
         progress=r.integer("progress", 0, 0, 100),
         progress_note=r.opt_text("progress_note"),
         lead_department_id=r.opt_int("lead_department_id"),
@@ -172,7 +171,7 @@ def read_pledge(row: Mapping[str, Any]) -> s.Pledge:
         meeting_id=r.opt_int("meeting_id"),
         content=r.text("content"),
         due_on=r.date("due_on"),
-        status=r.code("status", ("open", "in_progress", "done", "dropped"), "open"),
+        status=r.code("status", codes.PLEDGE_STATUSES, "open"),
         done_on=r.date("done_on"),
         note=r.opt_text("note"),
         updated_at=r.opt_text("updated_at"),
@@ -187,9 +186,7 @@ def read_blocker(row: Mapping[str, Any]) -> s.Blocker:
         id=row["id"],
         project_id=r.opt_int("project_id"),
         department_id=r.opt_int("department_id"),
-        category=r.code(
-            "category", ("land", "funds", "permits", "utilities", "stability", "other"), "other"
-        ),
+        category=r.code("category", codes.BLOCKER_CATEGORIES, "other"),
         description=r.text("description"),
         opened_on=r.date("opened_on"),
         due_on=r.date("due_on"),
@@ -278,10 +275,11 @@ def _amount(value: Any) -> float | None:
     raise Unusual
 
 
-PROJECT_CATEGORIES = frozenset(("investment", "upgrade", "incubation", "infrastructure"))
-STAGES = frozenset(s.STAGE_ORDER)
-PLEDGE_STATUSES = frozenset(("open", "in_progress", "done", "dropped"))
-BLOCKER_CATEGORIES = frozenset(("land", "funds", "permits", "utilities", "stability", "other"))
+# The code lists as sets, for the fast path's membership tests.
+PROJECT_CATEGORIES = frozenset(codes.CATEGORIES)
+STAGES = frozenset(codes.STAGES)
+PLEDGE_STATUSES = frozenset(codes.PLEDGE_STATUSES)
+BLOCKER_CATEGORIES = frozenset(codes.BLOCKER_CATEGORIES)
 
 PROJECT_FIELDS = (
     "id", "code", "name", "category", "stage", "progress", "progress_note",
@@ -455,7 +453,7 @@ def fast_goal(sprint_id: int, v: tuple[Any, ...]) -> s.SprintGoal:
 
 def read_goal(sprint_id: int, row: Mapping[str, Any]) -> s.SprintGoal:
     gr = RowReader(row)
-    target_stage = row["target_stage"] if row["target_stage"] in s.STAGE_ORDER else None
+    target_stage = row["target_stage"] if row["target_stage"] in STAGES else None
     return s.SprintGoal(
         sprint_id=sprint_id,
         project_id=gr.integer("project_id"),

@@ -25,7 +25,7 @@ from board.store.triggers import all_triggers
 def install_schema(conn: Connection, meta: Mapping[str, str]) -> None:
     """Create every table, index and trigger of the current version, and the meta rows."""
     Base.metadata.create_all(conn)
-    for _name, sql in all_triggers():
+    for _name, sql in all_triggers(SCHEMA_VERSION):
         conn.exec_driver_sql(sql)
     rows = {"schema_version": str(SCHEMA_VERSION), **meta}
     conn.execute(

@@ -146,11 +146,9 @@ ADDED_IN: Final = {
 VERSIONS_FROM: Final = 2  # row versions (and their bump triggers) came with schema 2
 
 
-def all_triggers(version: int | None = None) -> list[tuple[str, str]]:
-    """Every trigger of schema `version` (default: the current one)."""
-    from board.store.migrations import SCHEMA_VERSION
-
-    version = SCHEMA_VERSION if version is None else version
+def all_triggers(version: int) -> list[tuple[str, str]]:
+    """Every trigger of schema `version` (`board.store.migrations.SCHEMA_VERSION` for a new
+    file; a migration step passes its own)."""
     triggers: list[tuple[str, str]] = []
     for table, (summary, columns) in WATCHED.items():
         present = tuple(c for c in columns if ADDED_IN.get((table, c), 1) <= version)

@@ -11,9 +11,9 @@ import math
 from datetime import date, datetime
 from typing import Any
 
+from board.domain.codes import BLOCKER_CATEGORIES, CATEGORIES, PLEDGE_STATUSES, STAGES
 from board.errors import BoardError
 from board.i18n import CATALOGS, t
-from board.store.codes import BLOCKER_CATEGORIES, CATEGORIES, PLEDGE_STATUSES, STAGES
 
 CODE_LISTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "stage": ("stage", STAGES),

@@ -18,23 +18,36 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
-from textual.theme import Theme
 from textual.timer import Timer
 
+from board.config import DisplayOptions, keymap_path, read_keymap
 from board.errors import BoardError
 from board.i18n import t
 from board.store.source import SnapshotSource
 from board.store.writer import Writer
-from board.ui.board import Board
 from board.ui.collector import IdleCollector
 from board.ui.commands import JumpProvider
 from board.ui.editing import EDIT_ACTIONS, EDIT_BINDINGS, EditActions
-from board.ui.model import (
+from board.ui.presenting import Presenting
+from board.ui.refresh import CONFIRM_SECONDS, LiveRefresh
+from board.ui.screens.detail import DepartmentScreen, DetailScreen, ProjectScreen
+from board.ui.screens.modals import DepartmentPicker, HelpScreen
+from board.ui.screens.overview import PANEL_TITLES, OverviewScreen
+from board.ui.screens.since import SinceScreen
+from board.ui.textual_private import keys_for, start_installed_screen
+from board.ui.themes import THEMES
+from board.ui.widgets.blockers import BlockerList
+from board.ui.widgets.departments import DepartmentCards
+from board.ui.widgets.header import BoardHeader, Freshness, KpiStrip
+from board.ui.widgets.projects import ProjectsTable
+from board.ui.widgets.ranking import RankingTable
+from board.view.board import Board
+from board.view.selections import (
     DEPARTMENT_ORDERS,
     LIGHT_FILTERS,
     PROJECT_SORTS,
@@ -44,71 +57,14 @@ from board.ui.model import (
     select_departments,
     select_projects,
 )
-from board.ui.presenting import Presenting
-from board.ui.refresh import CONFIRM_SECONDS, LiveRefresh
-from board.ui.screens.detail import DepartmentScreen, DetailScreen, ProjectScreen
-from board.ui.screens.modals import DepartmentPicker, HelpScreen
-from board.ui.screens.overview import PANEL_TITLES, OverviewScreen
-from board.ui.screens.since import SinceScreen
-from board.ui.slideshow import Slideshow
-from board.ui.widgets.blockers import BlockerList
-from board.ui.widgets.departments import DepartmentCards
-from board.ui.widgets.header import BoardHeader, Freshness, KpiStrip
-from board.ui.widgets.projects import ProjectsTable
-from board.ui.widgets.ranking import RankingTable
+from board.view.slideshow import Slideshow
 from board.watch import DatabaseWatcher
-
-if TYPE_CHECKING:
-    from board.cli import DisplayOptions
 
 SAFETY_POLL_SECONDS = 5.0
 SIGNAL_GRACE_SECONDS = 3.0
 CARD_PLEDGES = 8  # a department card never shows more pledges than this
 # The pages kept installed and shown again (see open_detail and prepare_pages).
 KEPT_PAGES = (("project", ProjectScreen), ("department", DepartmentScreen))
-THEMES = {
-    "default": Theme(
-        name="board-dark",
-        primary="#5f87af",
-        accent="#ffaf00",
-        background="#121212",
-        surface="#1c1c1c",
-        panel="#262626",
-        foreground="#e4e4e4",
-        dark=True,
-    ),
-    "contrast": Theme(
-        name="board-contrast",
-        primary="#ffffff",
-        accent="#ffff00",
-        background="#000000",
-        surface="#000000",
-        panel="#303030",
-        foreground="#ffffff",
-        dark=True,
-    ),
-    "light": Theme(
-        name="board-light",
-        primary="#005f87",
-        accent="#af5f00",
-        background="#fafafa",
-        surface="#ffffff",
-        panel="#e4e4e4",
-        foreground="#1c1c1c",
-        dark=False,
-    ),
-}
-
-
-def keymap_path() -> Path:
-    """Where a keymap override lives: $BOARD_KEYMAP, else ~/.config/board/keymap.toml."""
-    env = os.environ.get("BOARD_KEYMAP")
-    if env:
-        return Path(env)
-    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / "board" / "keymap.toml"
-
-
 class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
     """调度看板."""
 
@@ -144,8 +100,6 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
         clock: Callable[[], datetime] = datetime.now,
     ) -> None:
         super().__init__()
-        from board.cli import DisplayOptions
-
         self.db = db
         self.options = options or DisplayOptions()
         self.watch_files = watch
@@ -237,15 +191,13 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
 
     def load_keymap(self) -> None:
         path = keymap_path()
-        if not path.exists():
-            return
         try:
-            with path.open("rb") as handle:
-                data = tomllib.load(handle)
-            keymap = data.get("keymap", data)
-            self.set_keymap({str(k): str(v) for k, v in keymap.items()})
-        except (OSError, tomllib.TOMLDecodeError, AttributeError) as exc:
+            keymap = read_keymap(path)
+        except (OSError, tomllib.TOMLDecodeError, ValueError) as exc:
             self.notify(t("keymap.bad", path=path, detail=exc), severity="warning")
+            return
+        if keymap:
+            self.set_keymap(keymap)
 
     # Rendering ----------------------------------------------------------------------------
 
@@ -419,7 +371,7 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
             if binding.action in EDIT_ACTIONS and not self.options.edit:
                 continue
             seen.add(binding.id or "")
-            keys = self._keymap.get(binding.id or "", binding.key) if binding.id else binding.key
+            keys = keys_for(self, binding.id, binding.key) if binding.id else binding.key
             rows.append((self.get_key_display(Binding(keys, "")), t(binding.description)))
         return rows
 
@@ -450,7 +402,7 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
             self.install_screen(page, name)
             # Textual starts an installed screen when it is first pushed; this is the step it
             # takes then, without showing the screen (a popped kept page is in the same state).
-            self._get_screen(name)
+            start_installed_screen(self, name)
             page.call_after_refresh(page.arrange_unseen, self.size)
 
     def open_detail(

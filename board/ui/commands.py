@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from board.i18n import t
-from board.ui.text import clean
+from board.view.words import clean
 
 if TYPE_CHECKING:
     from board.ui.app import BoardApp

@@ -18,10 +18,10 @@ from textual import work
 from textual.binding import Binding
 from textual.message import Message
 
+from board.domain.codes import BLOCKER_CATEGORIES, PLEDGE_STATUSES, STAGE_DATE_COLUMNS, STAGES
 from board.errors import BoardError
 from board.i18n import t
 from board.store import writer as w
-from board.store.codes import BLOCKER_CATEGORIES, PLEDGE_STATUSES, STAGE_DATE_COLUMNS, STAGES
 from board.store.values import check_date, check_optional_date, check_progress, check_text
 from board.ui.screens.detail import DepartmentScreen, PledgeList, ProjectScreen
 from board.ui.screens.forms import ChoiceScreen, ConflictScreen, Field, FormScreen

@@ -21,8 +21,8 @@ from textual.message import Message
 from board.domain.diff import diff_snapshots
 from board.errors import BoardError
 from board.i18n import t
-from board.ui.board import Board
 from board.ui.collector import paused_for_load
+from board.view.board import Board
 
 if TYPE_CHECKING:
     from board.ui.app import BoardApp

@@ -1,22 +1,19 @@
 """Turning database text and figures into safe, width-exact Rich `Text` for the board.
 
 Database text is data, never markup: everything here builds `Text` objects (never markup
-strings), makes control characters visible, and cuts by terminal cells (a CJK character is two
-cells) with an ellipsis, so columns line up and nothing wraps into its neighbour.
+strings) from text `board.view.words.clean` made one safe line, and cuts by terminal cells (a
+CJK character is two cells, as Rich counts them when it draws) with an ellipsis, so columns
+line up and nothing wraps into its neighbour.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from datetime import date
-
 from rich.cells import cell_len
 from rich.text import Text
 
-from board.domain.snapshot import STAGE_ORDER
 from board.domain.status import Light
 from board.i18n import t
-from board.i18n.phrases import LIGHT_GLYPHS
+from board.view.words import LIGHT_GLYPHS, clean
 
 ELLIPSIS = "…"
 # Colour per theme family; the glyph and word carry the meaning without it.
@@ -44,25 +41,6 @@ LIGHT_STYLES = {
     },
 }
 HIGHLIGHT_STYLE = "reverse"
-SINCE_MARK = "◆"  # on rows changed since the last meeting
-
-
-def clean(value: str | None) -> str:
-    """One line of display text: control characters shown as symbols, whitespace folded."""
-    if not value:
-        return ""
-    out: list[str] = []
-    for char in value:
-        if char in "\n\r\t":
-            out.append(" ")
-        elif char == "\x1b":
-            out.append("␛")
-        elif unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co"):
-            code = ord(char)
-            out.append(chr(0x2400 + code) if code < 0x20 else "�")
-        else:
-            out.append(char)
-    return "".join(out)
 
 
 def fit(value: str, width: int) -> str:
@@ -113,19 +91,6 @@ def light_text(light: Light, family: str = "dark", word: bool = True, aligned: b
     return Text(label, style=light_style(light, family), no_wrap=True, end="")
 
 
-def pipeline(stage: str) -> str:
-    """The stage as a five-step pipeline: ●●●○○ for 开工."""
-    reached = STAGE_ORDER.index(stage) + 1 if stage in STAGE_ORDER else 0
-    return "●" * reached + "○" * (len(STAGE_ORDER) - reached)
-
-
-def progress_bar(progress: int, width: int = 8) -> str:
-    """A bar of `width` cells plus the percentage, e.g. ████░░░░ 50%."""
-    progress = max(0, min(100, progress))
-    full = round(progress * width / 100)
-    return "█" * full + "░" * (width - full) + f" {progress:>3}%"
-
-
 def phrase_width() -> int:
     """Cells of the longest due phrase in the UI language (逾期 99 天 / 99 d overdue)."""
     return max(
@@ -135,20 +100,3 @@ def phrase_width() -> int:
     )
 
 
-def countdown(target: date | None, today: date, key: str) -> str:
-    """距冬季停工 N 天, or that it has passed (never a negative count)."""
-    if target is None:
-        return f"{t(f'header.{key}', days='?')}"
-    days = (target - today).days
-    if days > 0:
-        return t(f"header.{key}", days=days)
-    if days == 0:
-        return t(f"header.{key}_today")
-    return t(f"header.{key}_past", days=-days)
-
-
-def money(value: float | None) -> str:
-    """万元 figures without noise: 12000 → 12,000; None → —."""
-    if value is None:
-        return "—"
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"

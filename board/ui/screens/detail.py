@@ -16,23 +16,15 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Static
 
-from board.domain.snapshot import STAGE_ORDER, Blocker, Pledge
+from board.domain.codes import DEPARTMENT_KINDS, STAGES
+from board.domain.snapshot import Blocker, Pledge
 from board.i18n import t
-from board.i18n.phrases import days_phrase
-from board.ui.board import Board, urgency
-from board.ui.text import (
-    clean,
-    fit,
-    light_style,
-    light_text,
-    money,
-    pad,
-    phrase_width,
-    pipeline,
-    progress_bar,
-)
+from board.ui.text import fit, light_style, light_text, pad, phrase_width
+from board.ui.textual_private import arrange_hidden_screen
 from board.ui.widgets.bars import KeyBar, PresenterBar
 from board.ui.widgets.cards import Card, CardList
+from board.view.board import Board, urgency
+from board.view.words import clean, days_phrase, money, pipeline, progress_bar
 
 
 def rows_table(columns: int) -> Table:
@@ -134,7 +126,7 @@ class DetailScreen(Screen[None]):
         its first push then only paints, like every later one (25 ms sooner at 300 projects).
         Textual's own step on a resize; it draws nothing unless the screen is the current one."""
         if not self.is_current:
-            self._refresh_layout(size)
+            arrange_hidden_screen(self, size)
 
     def action_scroll_down(self) -> None:
         self.query_one("#detail-scroll", VerticalScroll).scroll_down(animate=False)
@@ -212,7 +204,7 @@ class ProjectScreen(DetailScreen):
         parts.append(section(t("detail.stages")))
         stages = Table("", t("detail.planned"), t("detail.actual"), box=None, padding=(0, 2))
         planned = {"started": project.planned_start_on, "completed": project.planned_complete_on}
-        for stage in STAGE_ORDER:
+        for stage in STAGES:
             plan = planned.get(stage)
             actual = project.stage_date(stage)
             stages.add_row(
@@ -400,7 +392,7 @@ class DepartmentScreen(DetailScreen):
         title.append(f"  {clean(dept.name)}  ")
         title.append(
             t(f"kind.{dept.kind}")
-            if dept.kind in ("bureau", "office", "village", "enterprise")
+            if dept.kind in DEPARTMENT_KINDS
             else "",
             style="dim",
         )

@@ -12,10 +12,11 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from board.i18n import t
-from board.ui.board import Board
-from board.ui.model import red_projects
 from board.ui.screens.detail import DetailScreen
-from board.ui.text import clean, light_text, pipeline, progress_bar
+from board.ui.text import light_text
+from board.view.board import Board
+from board.view.selections import red_projects
+from board.view.words import clean, pipeline, progress_bar
 
 
 class HelpScreen(ModalScreen[None]):

@@ -4,18 +4,18 @@ ranking). Wide terminals show all four; narrow ones show one at a time with a ta
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
-from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from board.i18n import t
+from board.ui.textual_private import QuietInput
 from board.ui.widgets.bars import KeyBar, PresenterBar
 from board.ui.widgets.blockers import BlockerList
 from board.ui.widgets.cards import CardList
@@ -40,13 +40,9 @@ MIN_WIDTH = 60
 MIN_HEIGHT = 16
 
 
-class FilterInput(Input):
-    """The `/` filter line.
-
-    Input asks for a layout of the whole screen whenever its value changes (its scrollable
-    width changed), and a layout repaints every panel. The line's size never depends on what is
-    typed (docked, full width, three rows), so layouts asked for while the value changes are
-    dropped; any other (the line shown or hidden) still happens.
+class FilterInput(QuietInput):
+    """The `/` filter line: docked, full width, three rows, so its value changes need no layout
+    of the screen (`QuietInput`).
 
     The panels are filtered from the value's watcher, in the same turn as the keystroke, not
     from the `Changed` message a turn later: by then Textual had painted the line alone, and
@@ -55,27 +51,9 @@ class FilterInput(Input):
     def __init__(self, on_text: Callable[[str], None], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.on_text = on_text
-        self._typing = False
-
-    def _watch_value(self, value: str) -> None:
-        self._typing = True
-        try:
-            super()._watch_value(value)
-        finally:
-            self._typing = False
 
     def watch_value(self, value: str) -> None:
         self.on_text(value)
-
-    def refresh(
-        self,
-        *regions: Region,
-        repaint: bool = True,
-        layout: bool = False,
-        recompose: bool = False,
-    ) -> Self:
-        layout = layout and not self._typing
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
 
 class OverviewScreen(Screen[None]):

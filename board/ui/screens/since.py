@@ -8,7 +8,7 @@ from rich.text import Text
 
 from board.i18n import t
 from board.ui.screens.detail import DetailScreen, section
-from board.ui.text import clean
+from board.view.words import clean
 
 GLYPHS = {
     "stage_up": "↑",

@@ -6,20 +6,11 @@ from rich.text import Text
 
 from board.domain.snapshot import Blocker
 from board.i18n import t
-from board.i18n.phrases import days_phrase
-from board.ui.board import Board
-from board.ui.model import BlockerGroup
-from board.ui.text import (
-    HIGHLIGHT_STYLE,
-    SINCE_MARK,
-    clean,
-    fit,
-    light_style,
-    light_text,
-    pad,
-    phrase_width,
-)
+from board.ui.text import HIGHLIGHT_STYLE, fit, light_style, light_text, pad, phrase_width
 from board.ui.widgets.cards import Card, CardList
+from board.view.board import Board
+from board.view.selections import BlockerGroup
+from board.view.words import SINCE_MARK, clean, days_phrase
 
 
 def blocker_card(board: Board, blocker: Blocker, width: int, lit: bool, family: str) -> Card:

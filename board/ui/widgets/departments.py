@@ -6,20 +6,11 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from board.i18n import t
-from board.i18n.phrases import days_phrase
-from board.ui.board import Board
-from board.ui.model import DepartmentCard
-from board.ui.text import (
-    HIGHLIGHT_STYLE,
-    SINCE_MARK,
-    clean,
-    fit,
-    light_style,
-    light_text,
-    pad,
-    phrase_width,
-)
+from board.ui.text import HIGHLIGHT_STYLE, fit, light_style, light_text, pad, phrase_width
 from board.ui.widgets.cards import Card, CardList
+from board.view.board import Board
+from board.view.selections import DepartmentCard
+from board.view.words import SINCE_MARK, clean, days_phrase
 
 
 def department_card(

@@ -10,11 +10,12 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from board.domain.snapshot import STAGE_ORDER
+from board.domain.codes import STAGES
 from board.domain.status import Light
 from board.i18n import t
-from board.ui.board import Board, kpi
-from board.ui.text import clean, countdown, light_style, light_text, money
+from board.ui.text import light_style, light_text
+from board.view.board import Board, kpi
+from board.view.words import clean, countdown, money
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class KpiStrip(Static):
     def show(self, board: Board, family: str) -> None:
         figures = kpi(board)
         text = Text()
-        for stage in STAGE_ORDER:
+        for stage in STAGES:
             text.append(f"{t(f'stage.{stage}')} ", style="dim")
             text.append(f"{figures.stages.get(stage, 0)}  ", style="bold")
         text.append("│ ", style="dim")

@@ -23,19 +23,13 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from board.domain.codes import CATEGORIES
 from board.domain.snapshot import Project
 from board.i18n import t
-from board.ui.board import Board
-from board.ui.text import (
-    HIGHLIGHT_STYLE,
-    SINCE_MARK,
-    cell,
-    light_style,
-    light_text,
-    pipeline,
-    progress_bar,
-)
+from board.ui.text import HIGHLIGHT_STYLE, cell, light_style, light_text
 from board.ui.widgets.scrolling import set_virtual_size
+from board.view.board import Board
+from board.view.words import SINCE_MARK, pipeline, progress_bar
 
 # (key, label key, width or None for the flexible columns)
 COLUMNS: tuple[tuple[str, str, int | None], ...] = (
@@ -56,7 +50,7 @@ def fixed_width(key: str, label: str, default: int) -> int:
     words = [t(label)]
     if key == "category":
         words += [
-            t(f"category.{c}") for c in ("investment", "upgrade", "incubation", "infrastructure")
+            t(f"category.{c}") for c in CATEGORIES
         ]
     elif key == "light":
         words += [t(f"light.{x}") + "■" for x in ("done", "green", "amber", "red")]

@@ -7,8 +7,8 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from board.i18n import t
-from board.ui.model import RankRow
 from board.ui.text import cell, light_text
+from board.view.selections import RankRow
 
 
 class RankingTable(DataTable[Text]):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 
+from board.ui.textual_private import update_scrollbars
+
 
 def set_virtual_size(view: ScrollView, size: Size) -> None:
     """Give `view` a new scrollable size (rows came or went), telling only its scrollbars.
@@ -12,13 +14,11 @@ def set_virtual_size(view: ScrollView, size: Size) -> None:
     Assigning `virtual_size` asks Textual for a layout: every widget on the screen is arranged
     again, and the scrollbars resized on the way repaint in a frame of their own, so a filter
     keystroke that changes the row count cost two frames. Where the view sits does not depend
-    on its content; a layout still happens when a scrollbar appears or goes (`_scroll_update`
+    on its content; a layout still happens when a scrollbar appears or goes (`update_scrollbars`
     shows or hides them, and that asks for one).
     """
     if size == view.virtual_size:
         return
     view.set_reactive(ScrollView.virtual_size, size)
-    # Textual's own step after a layout changed the size: scrollbars resized and shown or
-    # hidden, the scroll offset kept inside the new size.
-    view._scroll_update(size)
+    update_scrollbars(view, size)
     view.refresh()

@@ -15,11 +15,12 @@ from typing import Any
 
 import click
 
-from board.cli import DEFAULT_DB, DateType, DisplayOptions, chosen_db, db_option
+from board.cli.params import DEFAULT_DB, DateType, chosen_db, db_option, today_of
+from board.config import DisplayOptions
+from board.domain.codes import STAGE_DATE_COLUMNS
 from board.errors import BoardError
 from board.i18n import t
 from board.store import writer as w
-from board.store.codes import STAGE_DATE_COLUMNS
 from board.store.values import (
     check_code,
     check_date,
@@ -32,16 +33,12 @@ from board.store.values import (
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
-def today_of(options: DisplayOptions | None) -> date:
-    return (options.today if options else None) or date.today()
-
-
 def report(change: w.Change, as_json: bool) -> None:
     """One line per change (or one JSON object)."""
     if as_json:
         click.echo(json.dumps(change.as_json(), ensure_ascii=False, default=str))
         return
-    from board.ui.text import clean
+    from board.view.words import clean
 
     what = t(f"table.{change.table}")
     fields = "，".join(
@@ -165,7 +162,7 @@ def pledge_list(
 ) -> None:
     """List pledges, most urgent first."""
     from board.domain.status import Light
-    from board.ui.model import ViewState, select_departments
+    from board.view.selections import ViewState, select_departments
 
     board = load_board(db, today_of(options))
     dept_id = None
@@ -198,8 +195,8 @@ def pledge_list(
             )
         )
         return
-    from board.i18n.phrases import LIGHT_GLYPHS, days_phrase
-    from board.ui.text import clean, pad
+    from board.ui.text import pad
+    from board.view.words import LIGHT_GLYPHS, clean, days_phrase
 
     for p, name, light in rows:
         when = t(f"status.{p.status}") if p.is_closed else days_phrase(p.due_on, board.today)
@@ -214,7 +211,7 @@ def load_board(db: Path, today: date) -> Any:
     """Read the file once (read-only) into a Board, as the display would."""
     from board.store.schema import check_file
     from board.store.source import SnapshotSource
-    from board.ui.board import Board
+    from board.view.board import Board
 
     path = chosen_db(db)
     check_file(path)
@@ -353,9 +350,9 @@ def project_list(
     options: DisplayOptions | None, db: Path, light: str | None, as_json: bool
 ) -> None:
     """List projects, worst light first."""
-    from board.i18n.phrases import LIGHT_GLYPHS
-    from board.ui.model import ViewState, select_projects
-    from board.ui.text import clean, pad, pipeline
+    from board.ui.text import pad
+    from board.view.selections import ViewState, select_projects
+    from board.view.words import LIGHT_GLYPHS, clean, pipeline
 
     board = load_board(db, today_of(options))
     rows = [

@@ -1,7 +1,7 @@
 """`board bench`: build synthetic zones, run the real board on them in a child process, and report
 every figure of issue 5 against its target (a table in the UI language, or one JSON object).
 
-The measuring itself lives in `board.bench`; this module parses options and prints.
+The measuring itself lives in `board.bench.run`; this module parses options and prints.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Any
 
 import click
 
-from board.cli import CountType, DisplayOptions, today_option
+from board.cli.params import CountType, today_option
+from board.config import DisplayOptions
 from board.errors import BoardError
 from board.i18n import t
 
@@ -158,7 +159,7 @@ def bench(
     keep: Path | None,
 ) -> None:
     """Measure the board at scale: writes → screen, bursts, cold start, keys, idle CPU, memory."""
-    from board.bench import Settings, run_bench
+    from board.bench.run import Settings, run_bench
 
     day = today or (options.today if options else None) or date.today()
 

@@ -20,13 +20,13 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from board.errors import BoardError
-from board.i18n import zh_cn
-from board.store.workbook import (
+from board.exchange.workbook import (
     GUIDE_SHEET,
     ImportRefused,
     export_file,
     import_file,
 )
+from board.i18n import zh_cn
 from tests.conftest import TODAY, run_cli
 
 ZH = zh_cn.STRINGS
@@ -585,8 +585,8 @@ VALID: dict[str, st.SearchStrategy[str]] = {
 
 
 def cell_strategy(column: Any) -> st.SearchStrategy[str]:
+    from board.exchange.workbook import CODE_LISTS
     from board.i18n import t
-    from board.store.workbook import CODE_LISTS
 
     if column.kind == "code":
         words = [t(f"{column.codes}.{c}") for c in CODE_LISTS[column.codes]]
@@ -599,7 +599,7 @@ def cell_strategy(column: Any) -> st.SearchStrategy[str]:
 
 @st.composite
 def sheets(draw: st.DrawFn) -> tuple[str, list[str], list[list[str]]]:
-    from board.store.workbook import SHEETS as SPECS
+    from board.exchange.workbook import SHEETS as SPECS
 
     spec = draw(st.sampled_from(SPECS))
     required = [c for c in spec.columns if c.empty == "required" or c.kind == "id"]

@@ -8,131 +8,30 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
 from board import __version__
+from board.cli.params import (
+    DEFAULT_DB,
+    DEMO_DB,
+    CountType,
+    LanguageType,
+    ThemeType,
+    chosen_db,
+    db_option,
+    today_option,
+)
+from board.config import DisplayOptions
 from board.errors import BoardError
 from board.i18n import normalise_language, set_language, t
-
-F = TypeVar("F", bound=Callable[..., Any])
-DEFAULT_DB = Path("data") / "board.db"
-DEMO_DB = Path("data") / "demo.db"
-THEMES = ("default", "contrast", "light")
-
-
-class DateType(click.ParamType[date]):
-    """YYYY-MM-DD, refused in one line otherwise."""
-
-    name = "YYYY-MM-DD"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value).strip())
-        except ValueError:
-            self.fail(t("err.bad_date", value=value), param, ctx)
-
-
-class LanguageType(click.ParamType[str]):
-    name = "LANG"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        lang = normalise_language(str(value))
-        if lang is None:
-            self.fail(t("err.bad_lang", value=value), param, ctx)
-        return lang
-
-
-class ThemeType(click.ParamType[str]):
-    name = "THEME"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        if value not in THEMES:
-            self.fail(t("err.bad_theme", value=value, choices=", ".join(THEMES)), param, ctx)
-        return str(value)
-
-
-class CountType(click.ParamType[int]):
-    """A whole number with a floor, refused in one line otherwise."""
-
-    name = "N"
-
-    def __init__(self, minimum: int) -> None:
-        self.minimum = minimum
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            number = self.minimum - 1
-        if number < self.minimum:
-            option = param.opts[0] if param is not None and param.opts else "N"
-            self.fail(
-                t("err.bad_number", option=option, minimum=self.minimum, value=value), param, ctx
-            )
-        return number
-
-
-@dataclass(frozen=True)
-class DisplayOptions:
-    """How the board is shown: everything `board` takes besides the database."""
-
-    today: date | None = None
-    theme: str = "default"
-    present: int | None = None
-    poll: bool = False
-    log: Path | None = None
-    edit: bool = False
-
-
-def db_option(default: Path, *, from_env: bool = True) -> Callable[[F], F]:
-    return click.option(
-        "--db",
-        "db",
-        type=click.Path(path_type=Path, dir_okay=False),
-        envvar="BOARD_DB" if from_env else None,
-        default=default,
-        show_default=True,
-        help="SQLite file ($BOARD_DB)." if from_env else "SQLite file.",
-    )
-
-
-def chosen_db(db: Path) -> Path:
-    """This command's --db if typed; else a --db typed before it (`board --db X pledge add`),
-    which also beats $BOARD_DB; else this command's own value ($BOARD_DB or its default)."""
-    typed = click.core.ParameterSource.COMMANDLINE
-    ctx = click.get_current_context()
-    if ctx.get_parameter_source("db") is typed:
-        return db
-    outer = ctx.parent
-    while outer is not None:
-        if "db" in outer.params and outer.get_parameter_source("db") is typed:
-            return Path(outer.params["db"])
-        outer = outer.parent
-    return db
-
-
-today_option: Callable[[F], F] = click.option(
-    "--today", type=DateType(), help="Pin today's date (YYYY-MM-DD)."
-)
-
-
-def journal_is_wal(path: Path) -> bool:
-    """WAL files say so in their header (file format versions 2 at bytes 18 and 19)."""
-    with path.open("rb") as handle:
-        header = handle.read(20)
-    return len(header) == 20 and header[18] == 2 and header[19] == 2
 
 
 def open_board(db: Path, options: DisplayOptions) -> int:
     """Check the file, then run the board on it; returns the exit code."""
+    from board.store.engine import journal_is_wal
     from board.store.schema import check_file
 
     check_file(db, thorough=True)
@@ -260,9 +159,9 @@ def migrate(db: Path, journal: str | None) -> None:
 
 def register_commands() -> None:
     """The data, file and bench commands live in their own modules; attach them."""
-    from board.cli_bench import COMMANDS as BENCH_COMMANDS
-    from board.cli_io import COMMANDS as IO_COMMANDS
-    from board.cli_writes import COMMANDS
+    from board.cli.bench import COMMANDS as BENCH_COMMANDS
+    from board.cli.files import COMMANDS as IO_COMMANDS
+    from board.cli.writes import COMMANDS
 
     for command in (*COMMANDS, *IO_COMMANDS, *BENCH_COMMANDS):
         cli.add_command(command)

@@ -21,9 +21,9 @@ from board.domain.diff import SnapshotDiff, diff_snapshots
 from board.domain.since import SinceReport, last_meeting, overdue_since, since_last_meeting
 from board.domain.snapshot import Blocker, Delta, Department, Pledge, Project, Snapshot
 from board.domain.status import (
-    DEFAULT_THRESHOLDS,
     BoardStatus,
     Light,
+    blocker_light,
     department_status,
     evaluate,
     pledge_light,
@@ -112,7 +112,7 @@ class Board:
     # Projects whose row, light or search text may differ from the board before this one
     # (None: any of them). Selections kept from that board are patched for these only.
     touched: frozenset[int] | None = None
-    # Selections computed for this board (by `board.ui.model`), and those of the board before
+    # Selections computed for this board (by `board.view.selections`), and those of the board before
     # it, which a patched board inherits to update instead of recomputing.
     memo: dict[Any, Any] = field(default_factory=dict, repr=False)
     inherited: dict[Any, Any] = field(default_factory=dict, repr=False)
@@ -144,15 +144,8 @@ class Board:
         return status.light if status else Light.NONE
 
     def blocker_light(self, blocker: Blocker) -> Light:
-        """Like a pledge: resolved ✓, past due 红, due within 3 days 黄, else 绿."""
-        if not blocker.is_open:
-            return Light.DONE
-        if blocker.due_on is None:
-            return Light.GREEN
-        days = (blocker.due_on - self.today).days
-        if days < 0:
-            return Light.RED
-        return Light.AMBER if days <= DEFAULT_THRESHOLDS.pledge_warn_days else Light.GREEN
+        """The blocker's light as of the board's day (`board.domain.status.blocker_light`)."""
+        return blocker_light(blocker, self.today)
 
 
 def kpi(board: Board) -> Kpi:

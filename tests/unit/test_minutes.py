@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from board.domain.minutes import build_minutes
 from board.domain.snapshot import Snapshot
 from board.errors import BoardError
+from board.exchange.minutes import to_markdown, write_minutes
 from board.i18n import zh_cn
-from board.store.minutes import build_minutes, to_markdown, write_minutes
 from board.store.source import SnapshotSource
-from board.ui.board import Board
-from board.ui.model import red_projects
+from board.view.board import Board
+from board.view.selections import red_projects
 from tests.conftest import TODAY, run_cli
 
 ZH = zh_cn.STRINGS

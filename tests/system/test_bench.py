@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from board.bench import FIGURES, percentile, verdicts
+from board.bench.run import FIGURES, percentile, verdicts
 from tests.conftest import TODAY
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
@@ -96,7 +96,7 @@ def test_small_bench_reports_every_figure_with_a_verdict(tmp_path: Path) -> None
 
 
 def test_table_in_the_ui_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from board.cli_bench import print_tables
+    from board.cli.bench import print_tables
     from board.i18n import set_language
 
     figures = verdicts(300, {"write_p50_ms": 12.0, "write_p95_ms": 80.0, "cold_start_s": 0.5})

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from board.store.codes import BLOCKER_CATEGORIES, CATEGORIES, STAGE_DATE_COLUMNS, STAGES
+from board.domain.codes import BLOCKER_CATEGORIES, CATEGORIES, STAGE_DATE_COLUMNS, STAGES
 from board.store.demo import build_demo
 from board.store.migrations import SCHEMA_VERSION
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from board.domain.codes import BLOCKER_CATEGORIES
 from board.domain.snapshot import Blocker, Department, Pledge, Project
 from board.domain.status import DepartmentStatus, Light, department_status
 from board.i18n import t
-from board.store.codes import BLOCKER_CATEGORIES
-from board.ui.board import Board
+from board.view.board import Board
 
 # Past this many touched projects, sorting again is as quick as patching the last order.
 PATCH_LIMIT = 2000

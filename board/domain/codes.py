@@ -1,6 +1,8 @@
 """The code lists of the shared file: the English codes other tools write, in canonical order.
 
-The UI shows them in Chinese through `board.i18n`; the database only ever holds these codes.
+Every list and order lives here once: the schema's CHECKs, the reader's checks, the panels'
+orders and the importer's words all come from these tuples. The UI shows them in Chinese
+through `board.i18n`; the database only ever holds these codes.
 """
 
 from typing import Final
@@ -20,6 +22,11 @@ STAGE_DATE_COLUMNS: Final = {
     "completed": "completed_on",
     "producing": "producing_on",
 }
+
+
+def stage_index(stage: str) -> int:
+    """0..4 along 签约 → 投产; an unknown stage counts as the first."""
+    return STAGES.index(stage) if stage in STAGES else 0
 
 
 def sql_in(values: tuple[str, ...]) -> str:

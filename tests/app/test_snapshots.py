@@ -6,7 +6,7 @@ taken, each view checks that what it is about is really on screen, so a baseline
 an empty or error screen.
 
 After an intended UI change: `pytest tests/test_snapshots.py --snapshot-update`, then look at
-the changed SVGs (tests/__snapshots__/test_snapshots/) before committing them.
+the changed SVGs (tests/app/__snapshots__/test_snapshots/) before committing them.
 """
 
 from __future__ import annotations

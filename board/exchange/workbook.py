@@ -34,16 +34,16 @@ from typing import Any, Literal
 from sqlalchemy import Connection, Table, insert, select
 from sqlalchemy.exc import DBAPIError
 
-from board.errors import BoardError
-from board.i18n import CATALOGS, t, zh_cn
-from board.store import writer as w
-from board.store.codes import (
+from board.domain.codes import (
     BLOCKER_CATEGORIES,
     CATEGORIES,
     DEPARTMENT_KINDS,
     PLEDGE_STATUSES,
     STAGES,
 )
+from board.errors import BoardError
+from board.i18n import CATALOGS, t, zh_cn
+from board.store import writer as w
 from board.store.engine import explain, make_engine
 from board.store.schema import check_file, ensure_writable_dir
 from board.store.values import check_money, check_progress

@@ -28,7 +28,6 @@ from sqlalchemy import select
 
 from board.domain.since import since_last_meeting
 from board.domain.status import evaluate
-from board.i18n.phrases import days_phrase
 from board.store import models as m
 from board.store.engine import make_engine
 from board.store.migrations import SCHEMA_VERSION
@@ -42,8 +41,9 @@ from board.store.reader import (
 )
 from board.store.schema import create_database
 from board.store.source import SnapshotSource
-from board.ui.board import Board
-from board.ui.model import (
+from board.ui.text import fit
+from board.view.board import Board
+from board.view.selections import (
     DEPARTMENT_ORDERS,
     LIGHT_FILTERS,
     PROJECT_SORTS,
@@ -54,7 +54,7 @@ from board.ui.model import (
     select_departments,
     select_projects,
 )
-from board.ui.text import clean, fit, money, pipeline, progress_bar
+from board.view.words import clean, days_phrase, money, pipeline, progress_bar
 from tests.conftest import TODAY
 
 TABLES = ("departments", "projects", "meetings", "pledges", "blockers", "sprints", "sprint_goals")

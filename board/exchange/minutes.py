@@ -1,216 +1,31 @@
-"""会议纪要: the minutes of a dispatch meeting, as plain data, then as Markdown or a workbook.
+"""会议纪要 laid out: the minutes built by `board.domain.minutes` as Markdown or a workbook.
 
-`build_minutes(snapshot, today)` is pure: the meeting (the latest unless one is named), the
-departments that pledged at it, each one's pledges made there, the 督办清单 (every open pledge
-and unresolved blocker by responsible department, with due dates and lights as of `today`),
-and the red projects. Lights come from `board.domain.status`, the same rules the board shows.
-The renderers only lay that data out: Markdown tables that print well, and the same sections
-as sheets of a workbook.
+The renderers only lay the data out and word it: Markdown tables that print well, and the same
+sections as sheets of a workbook (openpyxl lives in this package alone).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from board.domain.snapshot import Blocker, Meeting, Pledge, Snapshot
-from board.domain.status import DEFAULT_THRESHOLDS, Light, evaluate
-from board.errors import BoardError
+from board.domain.minutes import Group, Item, Minutes
+from board.exchange.workbook import write_atomically
 from board.i18n import t
-from board.i18n.phrases import days_phrase, light_label
-from board.store.workbook import write_atomically
+from board.view.words import days_phrase, light_label
 
 
-@dataclass(frozen=True)
-class Item:
-    """One line of the minutes: a pledge or a blocker, with its light as of the minutes' day."""
-
-    kind: str  # pledge | blocker
-    id: int
-    department: str
-    text: str
-    project: str
-    due_on: date | None
-    light: Light
-    state: str
+def made_state(item: Item) -> str:
+    """A pledge made at the meeting: its status now (待办, 已完成…)."""
+    return t(f"status.{item.status}")
 
 
-@dataclass(frozen=True)
-class Group:
-    department: str
-    items: tuple[Item, ...]
-
-
-@dataclass(frozen=True)
-class RedProject:
-    code: str
-    name: str
-    lead: str
-    stage: str
-    progress: int
-    expected: float | None
-    reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Minutes:
-    meeting_id: int
-    title: str
-    zone: str
-    held_on: date | None
-    today: date
-    attendees: tuple[str, ...]
-    pledges: tuple[Group, ...]
-    supervision: tuple[Group, ...]
-    red: tuple[RedProject, ...]
-
-    @property
-    def heading(self) -> str:
-        return t("minutes.title", title=self.title)
-
-    @property
-    def made(self) -> int:
-        return sum(len(g.items) for g in self.pledges)
-
-    @property
-    def open_items(self) -> int:
-        return sum(len(g.items) for g in self.supervision)
-
-    @property
-    def overdue(self) -> int:
-        return sum(1 for g in self.supervision for i in g.items if i.light is Light.RED)
-
-    def summary(self) -> str:
-        return t(
-            "minutes.summary",
-            attendees=len(self.attendees),
-            made=self.made,
-            open=self.open_items,
-            overdue=self.overdue,
-            red=len(self.red),
-        )
-
-
-def blocker_light(blocker: Blocker, today: date) -> Light:
-    """Like a pledge: resolved ✓, past due 红, due within the warning days 黄, else 绿."""
-    if not blocker.is_open:
-        return Light.DONE
-    if blocker.due_on is None:
-        return Light.GREEN
-    days = (blocker.due_on - today).days
-    if days < 0:
-        return Light.RED
-    return Light.AMBER if days <= DEFAULT_THRESHOLDS.pledge_warn_days else Light.GREEN
-
-
-def pick_meeting(snapshot: Snapshot, meeting_id: int | None) -> Meeting:
-    if meeting_id is None:
-        if snapshot.meeting is None:
-            raise BoardError(t("err.no_meeting"), kind="value")
-        return snapshot.meeting
-    for meeting in snapshot.meetings:
-        if meeting.id == meeting_id:
-            return meeting
-    raise BoardError(t("err.unknown_meeting", ref=meeting_id), kind="value")
-
-
-def build_minutes(snapshot: Snapshot, today: date, meeting_id: int | None = None) -> Minutes:
-    """The minutes of one meeting (default: the latest), with lights as of `today`."""
-    meeting = pick_meeting(snapshot, meeting_id)
-    status = evaluate(snapshot, today)
-    order = {d.id: i for i, d in enumerate(snapshot.departments)}
-    names = {d.id: d.name for d in snapshot.departments}
-    projects = {p.id: p for p in snapshot.projects}
-
-    def department(dept_id: int | None) -> str:
-        if dept_id is None:
-            return t("minutes.no_department")
-        return names.get(dept_id) or t("unknown.department", id=dept_id)
-
-    def project(project_id: int | None) -> str:
-        p = projects.get(project_id) if project_id is not None else None
-        if p is None:
-            return "" if project_id is None else t("unknown.project", id=project_id)
-        return f"{p.code} {p.name}"
-
-    def pledge_item(p: Pledge, state: str) -> Item:
-        return Item(
-            "pledge",
-            p.id,
-            department(p.department_id),
-            p.content,
-            project(p.project_id),
-            p.due_on,
-            status.pledges.get(p.id, Light.NONE),
-            state,
-        )
-
-    def grouped(items: Iterable[tuple[int | None, Item]]) -> tuple[Group, ...]:
-        groups: dict[int | None, list[Item]] = {}
-        for dept_id, item in items:
-            groups.setdefault(dept_id, []).append(item)
-        keys = sorted(
-            groups, key=lambda k: (k is None, order.get(k, len(order)) if k else 0, k or 0)
-        )
-        return tuple(Group(groups[k][0].department, tuple(groups[k])) for k in keys)
-
-    made = sorted(
-        (p for p in snapshot.pledges if p.meeting_id == meeting.id),
-        key=lambda p: (p.due_on or date.max, p.id),
-    )
-    pledges = grouped((p.department_id, pledge_item(p, t(f"status.{p.status}"))) for p in made)
-
-    open_items: list[tuple[int | None, Item]] = [
-        (p.department_id, pledge_item(p, days_phrase(p.due_on, today)))
-        for p in snapshot.pledges
-        if not p.is_closed
-    ]
-    for b in snapshot.blockers:
-        if b.is_open:
-            item = Item(
-                "blocker",
-                b.id,
-                department(b.department_id),
-                f"【{t(f'blocker.{b.category}')}】{b.description}",
-                project(b.project_id),
-                b.due_on,
-                blocker_light(b, today),
-                days_phrase(b.due_on, today),
-            )
-            open_items.append((b.department_id, item))
-    open_items.sort(key=lambda pair: (-pair[1].light.severity, pair[1].due_on or date.max))
-    supervision = grouped(open_items)
-
-    red = sorted(
-        (p for p in snapshot.projects if status.projects[p.id].light is Light.RED),
-        key=lambda p: (-(status.projects[p.id].behind or 0.0), p.code),
-    )
-    return Minutes(
-        meeting_id=meeting.id,
-        title=meeting.title,
-        zone=snapshot.meta.zone_name,
-        held_on=meeting.held_on,
-        today=today,
-        attendees=tuple(g.department for g in pledges),
-        pledges=pledges,
-        supervision=supervision,
-        red=tuple(
-            RedProject(
-                p.code,
-                p.name,
-                department(p.lead_department_id),
-                t(f"stage.{p.stage}"),
-                p.progress,
-                status.projects[p.id].expected,
-                tuple(t(f"reason.{r}") for r in status.projects[p.id].reasons),
-            )
-            for p in red
-        ),
-    )
+def open_state(item: Item, today: date) -> str:
+    """An open item of the 督办清单: how long is left (逾期 N 天, 还剩 N 天)."""
+    return days_phrase(item.due_on, today)
 
 
 # Markdown -------------------------------------------------------------------------------------
@@ -244,12 +59,12 @@ def percent(value: float | None) -> str:
 
 def pledge_rows(group: Group) -> list[list[object]]:
     return [
-        [n, i.text, i.project or "—", iso(i.due_on), i.state, light_label(i.light)]
+        [n, i.text, i.project or "—", iso(i.due_on), made_state(i), light_label(i.light)]
         for n, i in enumerate(group.items, start=1)
     ]
 
 
-def supervision_rows(group: Group) -> list[list[object]]:
+def supervision_rows(group: Group, today: date) -> list[list[object]]:
     return [
         [
             n,
@@ -258,7 +73,7 @@ def supervision_rows(group: Group) -> list[list[object]]:
             i.project or "—",
             iso(i.due_on),
             light_label(i.light),
-            i.state,
+            open_state(i, today),
         ]
         for n, i in enumerate(group.items, start=1)
     ]
@@ -321,7 +136,7 @@ def to_markdown(minutes: Minutes) -> str:
         out += [t("minutes.none"), ""]
     for group in minutes.supervision:
         out += [f"### {md(group.department)}", ""]
-        out += table(supervision_headers(), supervision_rows(group))
+        out += table(supervision_headers(), supervision_rows(group, minutes.today))
         out.append("")
 
     out += [f"## {t('minutes.red')}", ""]
@@ -400,7 +215,7 @@ def write_workbook(minutes: Minutes, path: Path) -> None:
         t("minutes.pledges"),
         [department, *pledge_headers()[1:]],
         (
-            [g.department, i.text, i.project, i.due_on, i.state, light_label(i.light)]
+            [g.department, i.text, i.project, i.due_on, made_state(i), light_label(i.light)]
             for g in minutes.pledges
             for i in g.items
         ),
@@ -417,7 +232,7 @@ def write_workbook(minutes: Minutes, path: Path) -> None:
                 i.project,
                 i.due_on,
                 light_label(i.light),
-                i.state,
+                open_state(i, minutes.today),
             ]
             for g in minutes.supervision
             for i in g.items

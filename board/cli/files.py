@@ -14,7 +14,8 @@ from pathlib import Path
 
 import click
 
-from board.cli import DEFAULT_DB, DateType, DisplayOptions, chosen_db, db_option
+from board.cli.params import DEFAULT_DB, DateType, chosen_db, db_option, today_of
+from board.config import DisplayOptions
 from board.errors import BoardError
 from board.i18n import t
 
@@ -31,10 +32,6 @@ def refuse_existing(path: Path, force: bool) -> None:
         raise BoardError(t("err.out_exists", path=path), kind="exists")
 
 
-def today_of(options: DisplayOptions | None, today: date | None = None) -> date:
-    return today or (options.today if options else None) or date.today()
-
-
 @click.command("export")
 @db_option(DEFAULT_DB)
 @click.option("--template", is_flag=True, help="Empty sheets plus a 说明 instructions sheet.")
@@ -43,7 +40,7 @@ def today_of(options: DisplayOptions | None, today: date | None = None) -> date:
 @click.argument("file", type=out_path)
 def export_command(db: Path, template: bool, sheet: str | None, force: bool, file: Path) -> None:
     """Write the sheets 项目, 表态, 问题, 部门 to FILE.xlsx (or one sheet to FILE.csv)."""
-    from board.store.workbook import export_file
+    from board.exchange.workbook import export_file
 
     refuse_existing(file, force)
     result = export_file(None if template else chosen_db(db), file, sheet=sheet, template=template)
@@ -73,7 +70,7 @@ def import_command(
     file: Path,
 ) -> None:
     """Check FILE.xlsx or FILE.csv whole, then write it in one transaction (or nothing)."""
-    from board.store.workbook import ImportRefused, import_file
+    from board.exchange.workbook import ImportRefused, import_file
 
     try:
         result = import_file(
@@ -132,7 +129,8 @@ def minutes_command(
     force: bool,
 ) -> None:
     """Write the 会议纪要 of a meeting: attendees, pledges, 督办清单, red projects."""
-    from board.store.minutes import build_minutes, write_minutes
+    from board.domain.minutes import build_minutes
+    from board.exchange.minutes import write_minutes
     from board.store.schema import check_file
     from board.store.source import SnapshotSource
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from board.i18n import t
-from board.ui.board import Board
+from board.view.board import Board
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from board.store.reader import load_snapshot
 from board.store.source import SnapshotSource
-from board.ui.board import Board
 from board.ui.screens.since import SinceScreen
 from board.ui.widgets.projects import ProjectsTable
+from board.view.board import Board
 from tests.conftest import TODAY, make_app, settle, text_of, wait_for, write_sql
 
 LAST = (TODAY - timedelta(days=14)).isoformat()
