@@ -22,14 +22,16 @@ from board.store import models as m
 from board.store.reader import (
     MEETING_CHANGES,
     RECENT_CHANGES,
+    read_current_sprint,
+    read_meeting_changes,
+    read_meta,
+)
+from board.store.rows import (
     read_all,
     read_blocker,
     read_change,
-    read_current_sprint,
     read_departments,
     read_meeting,
-    read_meeting_changes,
-    read_meta,
     read_pledge,
     read_project,
 )

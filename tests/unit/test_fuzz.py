@@ -31,14 +31,8 @@ from board.domain.status import evaluate
 from board.store import models as m
 from board.store.engine import make_engine
 from board.store.migrations import SCHEMA_VERSION
-from board.store.reader import (
-    load_snapshot,
-    read_all,
-    read_blocker,
-    read_goal,
-    read_pledge,
-    read_project,
-)
+from board.store.reader import load_snapshot
+from board.store.rows import read_all, read_blocker, read_goal, read_pledge, read_project
 from board.store.schema import create_database
 from board.store.source import SnapshotSource
 from board.ui.text import fit
