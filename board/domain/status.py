@@ -1,4 +1,4 @@
-"""Warning lights (红黄绿灯) as pure functions of (snapshot, today), per DESIGN.md.
+"""Warning lights (红黄绿灯) as pure functions of (snapshot, today): every light rule lives here.
 
 Thresholds live in one `Thresholds` object. Every light has a glyph and a word besides its
 colour (the UI takes those from i18n), so the board reads the same in greyscale.

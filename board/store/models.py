@@ -1,8 +1,9 @@
 """The shared file's tables as SQLAlchemy 2 typed models: the public contract other tools write.
 
-Table and column names match DESIGN.md exactly. Dates are ISO `YYYY-MM-DD` text (other tools
-write them with plain SQL), money is 万元, and codes are the English words in `codes.py`.
-Columns beyond DESIGN.md's minimum: `version` on editable rows (conflict-safe edits),
+Table and column names are the contract of docs/schema.md. Dates are ISO `YYYY-MM-DD` text
+(other tools write them with plain SQL), money is 万元, and codes are the English words in
+`board/domain/codes.py`.
+Columns beyond the first published minimum: `version` on editable rows (conflict-safe edits),
 `baseline_progress` / `target_note` on sprint goals (序时进度 needs a starting point, and a
 sprint target is said in words), and `note` on blockers (how it was resolved).
 """

@@ -1,6 +1,6 @@
 """The display's view of the file: one dedicated read-only connection that says what changed.
 
-`SnapshotSource.poll()` is the whole refresh protocol of DESIGN.md "Live refresh, precisely":
+`SnapshotSource.poll()` is the store's half of the refresh pipeline (docs/architecture.md):
 check the file is still the same file (a replaced file has a new inode and needs a new
 connection), ask `PRAGMA data_version` on the one long-lived connection (it moves when any
 other connection commits), and only then read a new snapshot, in one short read transaction so
