@@ -20,6 +20,7 @@ on macOS, ReadDirectoryChangesW on Windows; `--poll` takes the stat-polling obse
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -167,9 +168,9 @@ class DatabaseWatcher:
             return False
         now = plan(self.db)
         with self._lock:
-            if not reason and now == self._spots:
-                if self._attached() or any(s.identity is None for s in now):
-                    return False  # all well, or a folder is missing: nothing to watch yet
+            settled = self._attached() or any(s.identity is None for s in now)
+            if not reason and now == self._spots and settled:
+                return False  # all well, or a folder is missing: nothing to watch yet
             why = reason or ("moved" if now != self._spots else "watch lost")
             self._arm(now)
             self.rearmed += 1
@@ -181,10 +182,9 @@ class DatabaseWatcher:
         observer = self._observer
         assert observer is not None
         for watch in self._watches:
-            try:
+            # Its emitter may have ended already, with the folder it watched.
+            with contextlib.suppress(KeyError, OSError):
                 observer.unschedule(watch)
-            except (KeyError, OSError):
-                pass  # its emitter already ended with the folder it watched
         self._watches = []
         self._spots = spots
         for spot in spots:
