@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
+import shlex
+import sys
+
+
+def quoted(path: object) -> str:
+    """`path` as a shell needs it in a suggested command: board init '/tmp/调度 会/x.db'.
+    POSIX shell quoting; on Windows, double quotes around a path with spaces or metacharacters
+    (cmd and PowerShell both take those)."""
+    text = str(path)
+    if sys.platform == "win32":
+        return f'"{text}"' if any(c in text for c in " &()^%!;,") else text
+    return shlex.quote(text)
+
 
 class BoardError(Exception):
     """A problem the user can act on, already phrased for them (through `board.i18n`)."""

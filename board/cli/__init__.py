@@ -25,7 +25,7 @@ from board.cli.params import (
     today_option,
 )
 from board.config import DisplayOptions
-from board.errors import BoardError
+from board.errors import BoardError, quoted
 from board.i18n import normalise_language, set_language, t
 
 
@@ -36,7 +36,7 @@ def open_board(db: Path, options: DisplayOptions) -> int:
 
     check_file(db, thorough=True)
     if options.poll and journal_is_wal(db):
-        raise BoardError(t("err.poll_wal", path=db), kind="value")
+        raise BoardError(t("err.poll_wal", path=quoted(db)), kind="value")
     from board.ui.app import run_board
 
     return run_board(db, options)

@@ -83,7 +83,8 @@ def db_option(default: Path, *, from_env: bool = True) -> Callable[[F], F]:
     return click.option(
         "--db",
         "db",
-        type=click.Path(path_type=Path, dir_okay=False),
+        # Not readable=True: click would refuse an unreadable file in English; board says why.
+        type=click.Path(path_type=Path, dir_okay=False, readable=False),
         envvar="BOARD_DB" if from_env else None,
         default=default,
         show_default=True,

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from board.errors import BoardError
+from board.errors import BoardError, quoted
 from board.i18n import t
 
 BUSY_TIMEOUT_MS = 5000
@@ -110,6 +110,10 @@ def looks_like_sqlite(path: Path) -> bool:
     return True
 
 
+def errno_of(exc: BaseException) -> int | None:
+    return exc.errno if isinstance(exc, OSError) else None
+
+
 def explain(exc: BaseException, path: Path) -> BoardError:
     """Turn a driver exception into the one line a user reads, with a kind the UI can show."""
     orig = exc.orig if isinstance(exc, DBAPIError) else exc
@@ -117,13 +121,28 @@ def explain(exc: BaseException, path: Path) -> BoardError:
     # A writer died mid-transaction (DELETE journal) and left a hot journal that a read-only
     # connection may not roll back: the file is not ours to fix, but not unwritable either.
     # It reads again once any writer opens it, so the display waits as for a lock.
-    rollback = getattr(orig, "sqlite_errorname", "") == "SQLITE_READONLY_ROLLBACK"
-    if "locked" in text or "busy" in text or rollback:
+    name = getattr(orig, "sqlite_errorname", "")
+    if "locked" in text or "busy" in text or name == "SQLITE_READONLY_ROLLBACK":
         return BoardError(t("err.locked", path=path), kind="locked")
     if "malformed" in text or "not a database" in text or "disk image" in text:
         return BoardError(t("err.corrupt", path=path), kind="corrupt")
+    if name == "SQLITE_FULL" or "disk is full" in text or errno_of(orig) == errno.ENOSPC:
+        return BoardError(t("err.disk_full", path=path), kind="full")
+    if name == "SQLITE_READONLY_DIRECTORY":
+        # A WAL file's reader must create <db>-shm beside it; the folder refuses.
+        folder = path.resolve().parent
+        command = f"board migrate --journal delete --db {quoted(path)}"
+        return BoardError(
+            t("err.shm_folder", path=path, folder=folder, name=path.name, command=command),
+            kind="readonly",
+        )
+    unreadable = isinstance(orig, PermissionError) or (
+        path.exists() and not os.access(path, os.R_OK)
+    )
+    if unreadable and not ("readonly" in text or "read-only" in text):
+        return BoardError(t("err.unreadable", path=path), kind="unreadable")
     if "unable to open" in text or "no such file" in text:
-        return BoardError(t("err.missing", path=path), kind="missing")
+        return BoardError(t("err.missing", path=quoted(path)), kind="missing")
     if "no such table" in text or "no such column" in text:
         return BoardError(t("err.not_board", path=path), kind="not_board")
     if "readonly" in text or "read-only" in text or "permission" in text:

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
-from board.errors import BoardError
+from board.errors import BoardError, quoted
 from board.i18n import t
 from board.store.engine import explain, looks_like_sqlite, make_engine
 from board.store.migrations import SCHEMA_VERSION, STEPS
@@ -110,7 +110,8 @@ def check_version(version: int, path: Path) -> None:
         )
     if version < SCHEMA_VERSION:
         raise BoardError(
-            t("err.older", path=path, version=version, known=SCHEMA_VERSION), kind="older"
+            t("err.older", path=quoted(path), version=version, known=SCHEMA_VERSION),
+            kind="older",
         )
 
 
@@ -119,7 +120,7 @@ def check_file(path: Path, *, allow_older: bool = False, thorough: bool = False)
     `thorough` also runs SQLite's quick_check over every page (the display does, so a corrupt
     file is refused in one line before the full screen opens)."""
     if not path.exists():
-        raise BoardError(t("err.missing", path=path), kind="missing")
+        raise BoardError(t("err.missing", path=quoted(path)), kind="missing")
     if path.is_dir():
         raise BoardError(t("err.not_sqlite", path=path), kind="not_sqlite")
     try:

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from board.domain.snapshot import Snapshot
-from board.errors import BoardError
+from board.errors import BoardError, quoted
 from board.i18n import t
 from board.store.engine import explain, looks_like_sqlite, make_engine
 from board.store.incremental import load_incremental
@@ -63,7 +63,7 @@ class SnapshotSource:
         try:
             stat = os.stat(self.path)
         except FileNotFoundError as exc:
-            raise BoardError(t("err.missing", path=self.path), kind="missing") from exc
+            raise BoardError(t("err.missing", path=quoted(self.path)), kind="missing") from exc
         identity = (stat.st_dev, stat.st_ino)
         fingerprint = (stat.st_mtime_ns, stat.st_size)
         rewritten = self._fingerprint is not None and fingerprint != self._fingerprint
