@@ -59,6 +59,35 @@ class SinceReport:
         return dict(groups)
 
 
+# The tables whose changed rows carry the ◆ mark.
+MARKED_TABLES = ("projects", "pledges", "blockers", "departments")
+
+
+def is_reported(entry: ChangeEntry) -> bool:
+    """True for the log entries the report lists (a stage set, a pledge made or done, a
+    blocker opened or closed); every other entry only marks its row as changed. The store
+    reads exactly these with the same test in SQL (`board.store.reader.REPORTED`)."""
+    table, action, column = entry.table_name, entry.action, entry.column_name
+    if table == "projects":
+        return action == "update" and column == "stage"
+    if table == "pledges":
+        return action == "insert" or (
+            action == "update" and column == "status" and entry.new_value == "done"
+        )
+    if table == "blockers":
+        return action == "insert" or (
+            action == "update" and column == "resolved_on" and bool(entry.new_value)
+        )
+    return False
+
+
+def log_cutoff(meetings: Iterable[Meeting]) -> str | None:
+    """Where the log is read from: the earlier of the last two dated meetings (whichever of
+    them today's report compares against), as the log's `at` text compares; None: none."""
+    dated = [m.held_on for m in meetings if m.held_on is not None]
+    return min(dated[-2:]).isoformat() if dated else None
+
+
 def last_meeting(snapshot: Snapshot, today: date) -> Meeting | None:
     """The meeting to compare against: the latest held before today, else the latest one."""
     dated = [m for m in snapshot.meetings if m.held_on is not None]
@@ -105,6 +134,7 @@ def since_last_meeting(
         items.append(SinceItem(kind, dept, row_id, text, detail))
 
     entries: list[ChangeEntry] = [c for c in snapshot.meeting_changes if c.at >= cutoff]
+    touched = [key for key, at in snapshot.meeting_touched.items() if at >= cutoff]
     for c in entries:
         if c.table_name == "projects" and c.action == "update" and c.column_name == "stage":
             old, new = c.old_value or "", c.new_value or ""
@@ -132,18 +162,16 @@ def since_last_meeting(
         add("pledge_overdue", pledge.department_id, pledge.id, pledge.content, due)
     items.sort(key=lambda i: (KINDS.index(i.kind), i.row_id))
     touched_projects = {i.row_id for i in items if i.kind == "stage_up"}
-    touched_projects |= {
-        c.row_id for c in entries if c.table_name == "projects" and c.row_id in projects
-    }
+    touched_projects |= {row for table, row in touched if table == "projects" and row in projects}
     touched_blockers = {i.row_id for i in items if i.kind.startswith("blocker")}
-    touched_blockers |= {c.row_id for c in entries if c.table_name == "blockers"}
+    touched_blockers |= {row for table, row in touched if table == "blockers"}
     touched_departments = {i.department_id for i in items if i.department_id is not None}
     touched_departments |= {
-        pledges[c.row_id].department_id
-        for c in entries
-        if c.table_name == "pledges" and c.row_id in pledges
+        pledges[row].department_id
+        for table, row in touched
+        if table == "pledges" and row in pledges
     }
-    touched_departments |= {c.row_id for c in entries if c.table_name == "departments"}
+    touched_departments |= {row for table, row in touched if table == "departments"}
     return SinceReport(
         since=since,
         last_meeting=meeting,

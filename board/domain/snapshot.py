@@ -159,6 +159,10 @@ def _empty() -> Mapping[int, SprintGoal]:
     return MappingProxyType({})
 
 
+def _no_touches() -> Mapping[tuple[str, int], str]:
+    return MappingProxyType({})
+
+
 _serials = itertools.count(1)
 
 
@@ -199,7 +203,11 @@ class Snapshot:
     sprint: Sprint | None = None
     goals: Mapping[int, SprintGoal] = field(default_factory=_empty)
     changes: tuple[ChangeEntry, ...] = ()  # the most recent ones, newest last
-    meeting_changes: tuple[ChangeEntry, ...] = ()  # since the earlier of the last two meetings
+    # Since the earlier of the last two meetings (`board.domain.since.log_cutoff`): every log
+    # entry the since-report lists, and the latest change of every row changed, by (table, id).
+    # Whole, however long the log: a full and an incremental load give the same report.
+    meeting_changes: tuple[ChangeEntry, ...] = ()
+    meeting_touched: Mapping[tuple[str, int], str] = field(default_factory=_no_touches)
     data_version: int = 0
     last_change_id: int = 0
     # Not part of the picture (two loads of the same data are equal): which load this is, and

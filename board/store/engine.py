@@ -110,7 +110,7 @@ def looks_like_sqlite(path: Path) -> bool:
     return True
 
 
-def errno_of(exc: BaseException) -> int | None:
+def errno_of(exc: BaseException | None) -> int | None:
     return exc.errno if isinstance(exc, OSError) else None
 
 

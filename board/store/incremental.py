@@ -18,13 +18,14 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import Connection, Table, func, select
 
 from board.domain import snapshot as s
+from board.domain.since import is_reported, log_cutoff
 from board.store import models as m
 from board.store.reader import (
-    MEETING_CHANGES,
     RECENT_CHANGES,
     read_current_sprint,
     read_meeting_changes,
     read_meta,
+    touched_after,
 )
 from board.store.rows import (
     read_all,
@@ -134,9 +135,16 @@ def load_incremental(
     )
     meetings_changed = meetings != previous.meetings
     if meetings_changed:
-        meeting_changes = read_meeting_changes(conn, meetings)
+        meeting_changes, meeting_touched = read_meeting_changes(conn, meetings)
     else:
-        meeting_changes = (previous.meeting_changes + entries)[-MEETING_CHANGES:]
+        cutoff = log_cutoff(meetings)
+        reported = tuple(
+            e for e in entries if cutoff is not None and e.at >= cutoff and is_reported(e)
+        )
+        meeting_changes = (
+            previous.meeting_changes + reported if reported else previous.meeting_changes
+        )
+        meeting_touched = touched_after(previous.meeting_touched, entries, cutoff)
     projects, project_rows = patch(
         conn, previous.projects, tables["projects"], touched["projects"], read_project
     )
@@ -154,6 +162,7 @@ def load_incremental(
         blockers=blockers,
         meetings=meetings,
         meeting_changes=meeting_changes,
+        meeting_touched=meeting_touched,
         sprint=sprint,
         goals=goals,
         changes=(previous.changes + entries)[-RECENT_CHANGES:],

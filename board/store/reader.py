@@ -9,12 +9,14 @@ path (`board.store.fast_rows`), anything unusual through the careful readers
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
 from types import MappingProxyType
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, func, or_, select
 
 from board.domain import snapshot as s
+from board.domain.since import MARKED_TABLES, log_cutoff
 from board.store import models as m
 from board.store.fast_rows import (
     BLOCKER_FIELDS,
@@ -92,23 +94,73 @@ def read_current_sprint(conn: Connection) -> tuple[s.Sprint | None, dict[int, s.
     return sprint, goals
 
 
-MEETING_CHANGES = 20000
+LOG = m.ChangeLog.__table__
+# The entries the since-report lists: `board.domain.since.is_reported`, in SQL (a test holds
+# the two together).
+REPORTED = or_(
+    and_(LOG.c.table_name == "projects", LOG.c.action == "update", LOG.c.column_name == "stage"),
+    and_(
+        LOG.c.table_name == "pledges",
+        or_(
+            LOG.c.action == "insert",
+            and_(
+                LOG.c.action == "update",
+                LOG.c.column_name == "status",
+                LOG.c.new_value == "done",
+            ),
+        ),
+    ),
+    and_(
+        LOG.c.table_name == "blockers",
+        or_(
+            LOG.c.action == "insert",
+            and_(
+                LOG.c.action == "update",
+                LOG.c.column_name == "resolved_on",
+                LOG.c.new_value.is_not(None),
+                LOG.c.new_value != "",
+            ),
+        ),
+    ),
+)
 
 
 def read_meeting_changes(
     conn: Connection, meetings: tuple[s.Meeting, ...]
-) -> tuple[s.ChangeEntry, ...]:
-    """change_log since the earlier of the last two meetings: enough for "since last meeting"
-    whichever of them today's report compares against (the domain picks)."""
-    dated = [mt.held_on for mt in meetings if mt.held_on is not None]
-    if not dated:
-        return ()
-    since = min(dated[-2:]).isoformat()
-    log = m.ChangeLog.__table__
-    rows = conn.execute(
-        select(log).where(log.c.at >= since).order_by(log.c.id).limit(MEETING_CHANGES)
+) -> tuple[tuple[s.ChangeEntry, ...], Mapping[tuple[str, int], str]]:
+    """What "since the last meeting" needs from change_log, since the earlier of the last two
+    meetings (whichever of them today's report compares against; the domain picks): the
+    entries it lists, and each changed row's latest change. Aggregated here, in SQL, so the
+    answer is whole however long the log is; a cap on entries (20,000 once) made a board that
+    loaded in full report differently from one that had loaded incrementally."""
+    cutoff = log_cutoff(meetings)
+    if cutoff is None:
+        return (), MappingProxyType({})
+    rows = conn.execute(select(LOG).where(LOG.c.at >= cutoff, REPORTED).order_by(LOG.c.id))
+    entries = tuple(read_change(dict(row._mapping)) for row in rows)
+    latest = conn.execute(
+        select(LOG.c.table_name, LOG.c.row_id, func.max(LOG.c.at))
+        .where(LOG.c.at >= cutoff, LOG.c.table_name.in_(MARKED_TABLES))
+        .group_by(LOG.c.table_name, LOG.c.row_id)
     )
-    return tuple(read_change(dict(row._mapping)) for row in rows)
+    touched = {(str(table), int(row)): str(at) for table, row, at in latest}
+    return entries, MappingProxyType(touched)
+
+
+def touched_after(
+    earlier: Mapping[tuple[str, int], str], entries: Iterable[s.ChangeEntry], cutoff: str | None
+) -> Mapping[tuple[str, int], str]:
+    """`earlier` (each row's latest change) brought up to date with newer log `entries`."""
+    fresh = [e for e in entries if cutoff is not None and e.at >= cutoff]
+    if not fresh:
+        return earlier
+    touched = dict(earlier)
+    for entry in fresh:
+        if entry.table_name in MARKED_TABLES:
+            key = (entry.table_name, entry.row_id)
+            if entry.at >= touched.get(key, ""):
+                touched[key] = entry.at
+    return MappingProxyType(touched)
 
 
 def load_snapshot(conn: Connection, data_version: int = 0) -> s.Snapshot:
@@ -130,6 +182,7 @@ def load_snapshot(conn: Connection, data_version: int = 0) -> s.Snapshot:
         m.Meeting.__table__.c.held_on,
         m.Meeting.__table__.c.id,
     )
+    meeting_changes, meeting_touched = read_meeting_changes(conn, meetings)
     return s.Snapshot(
         meta=read_meta(conn),
         # Ordered by the parsed speaking order, as incremental loads order them (SQL would
@@ -146,7 +199,8 @@ def load_snapshot(conn: Connection, data_version: int = 0) -> s.Snapshot:
         pledges=read_fast(conn, m.Pledge.__table__, PLEDGE_FIELDS, fast_pledge, read_pledge),
         blockers=read_fast(conn, m.Blocker.__table__, BLOCKER_FIELDS, fast_blocker, read_blocker),
         meetings=meetings,
-        meeting_changes=read_meeting_changes(conn, meetings),
+        meeting_changes=meeting_changes,
+        meeting_touched=meeting_touched,
         sprint=sprint,
         goals=MappingProxyType(goals),
         changes=changes,

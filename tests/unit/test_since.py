@@ -129,3 +129,91 @@ def test_reader_loads_changes_since_the_earlier_of_two_meetings(demo_db: Path) -
     engine.dispose()
     assert all(c.at >= LAST for c in snapshot.meeting_changes)
     assert len(snapshot.meeting_changes) >= 6
+
+
+def busy_fortnight(db: Path, changes: int, batch: int = 1900) -> list[str]:
+    """`changes` logged changes since the last meeting (progress moved on the projects, as a
+    stream of small writes from another tool), in scripts of `batch` changes each."""
+    scripts = []
+    for start in range(0, changes, batch):
+        count = min(batch, changes - start)
+        step = "UPDATE projects SET progress = (progress + 1) % 100 WHERE id = {};"
+        updates = "".join(step.format(1 + (start + k) % 25) for k in range(count))
+        scripts.append(f"BEGIN;{updates}COMMIT;")
+    return scripts
+
+
+def since_of(snapshot: object) -> tuple[object, ...]:
+    board = Board.build(snapshot, TODAY)  # type: ignore[arg-type]
+    report = board.since
+    return (report.items, report.projects, report.departments, report.blockers)
+
+
+def test_two_boards_give_one_report_after_25000_changes(demo_db: Path) -> None:
+    """A board that kept up incrementally and one started afterwards (a full load) report the
+    same changes since the meeting, however many were logged; a forced reload too."""
+    craft(demo_db)
+    early = SnapshotSource(demo_db)
+    try:
+        assert early.poll(force=True) is not None
+        for script in busy_fortnight(demo_db, 25_000):
+            write_sql(demo_db, script)
+            snapshot = early.poll()
+            assert snapshot is not None and snapshot.delta is not None  # incremental
+        # The newest changes: a pledge done and a stage advanced a moment ago.
+        write_sql(
+            demo_db,
+            f"""
+            UPDATE pledges SET status = 'done', done_on = '{TODAY}'
+                WHERE id = (SELECT max(id) FROM pledges WHERE status = 'open');
+            UPDATE projects SET stage = 'completed' WHERE code = 'KF-11';
+            """,
+        )
+        kept = early.poll()
+        assert kept is not None and kept.delta is not None
+        late = board_of(demo_db).snapshot  # a board started now
+        assert len(late.meeting_touched) > 0
+        assert since_of(kept) == since_of(late)
+        reloaded = early.poll(force=True)  # `r` on the first board
+        assert since_of(reloaded) == since_of(late)
+    finally:
+        early.close()
+    items = since_of(late)[0]
+    done = [i for i in items if i.kind == "pledge_done"]  # type: ignore[attr-defined]
+    assert len(done) == 2  # the one of the crafted fortnight, and the one a moment ago
+
+
+def test_the_sql_and_the_python_test_of_a_reported_entry_agree(demo_db: Path) -> None:
+    from board.domain.since import is_reported
+    from board.store import models as m
+    from board.store.engine import make_engine
+    from board.store.reader import REPORTED
+    from board.store.rows import read_change
+
+    craft(demo_db)
+    write_sql(
+        demo_db,
+        f"""
+        UPDATE pledges SET status = 'in_progress' WHERE id = 3;
+        UPDATE pledges SET note = 'x' WHERE id = 4;
+        UPDATE blockers SET resolved_on = '' WHERE id = 2;
+        UPDATE blockers SET resolved_on = '{TODAY}' WHERE id = 2;
+        UPDATE blockers SET resolved_on = NULL WHERE id = 2;
+        UPDATE projects SET progress = 7 WHERE id = 5;
+        DELETE FROM pledges WHERE id = 6;
+        UPDATE departments SET short_name = '新简称' WHERE id = 1;
+        """,
+    )
+    log = m.ChangeLog.__table__
+    engine = make_engine(demo_db, read_only=True)
+    try:
+        with engine.connect() as conn:
+            from sqlalchemy import select
+
+            every = [read_change(dict(r._mapping)) for r in conn.execute(select(log))]
+            chosen = {r.id for r in conn.execute(select(log.c.id).where(REPORTED))}
+    finally:
+        engine.dispose()
+    assert len(every) > 10
+    assert {e.id for e in every if is_reported(e)} == chosen
+    assert 0 < len(chosen) < len(every)
