@@ -5,7 +5,7 @@
 the marker the parent's writer put in a project name) and the moment the screen was refreshed
 after it, as JSON lines on EVENTS_FD, and on the command "keys" presses keys through the app's
 driver exactly as a terminal does and reports how long each took to show. The parent
-(`board.bench.run`) reads the events and computes the figures.
+(`board.bench.child`) reads the events; `board.bench.run` computes the figures.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from board.bench.run import MARKER, SCREEN_SIZE
+from board.bench.protocol import MARKER, SCREEN_SIZE
 from board.ui.textual_private import send_key
 
 if TYPE_CHECKING:
