@@ -5,6 +5,13 @@ tool that replaces the file does it by a rename onto `<db>`. Only modify/create/
 events of `<db>`, `<db>-wal` and `<db>-journal` count: never `-shm` (readers write it, so a
 reload that reacted to it would feed itself) and never open/close/attribute events (our own
 reads cause those). The callback runs on watchdog's thread and must only post a message.
+
+Every platform: `watchdog.observers.Observer` is watchdog's own pick of the native observer
+(watchdog 7: inotify on Linux, FSEvents on macOS with kqueue as its fallback, ReadDirectoryChangesW
+on Windows, kqueue on BSD, polling anywhere else), so nothing here looks at the platform. `--poll`
+forces the PollingObserver, for network shares that no native observer sees. A native observer
+that batches events (FSEvents) or reports a write to a still-open file late (Windows) costs only
+latency: the app's safety poll reads the file anyway.
 """
 
 from __future__ import annotations

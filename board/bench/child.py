@@ -20,9 +20,10 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from board.bench.protocol import Event
+from board.bench import host
+from board.bench.protocol import Event, pipe_token
 from board.errors import BoardError
 from board.i18n import t
 
@@ -94,8 +95,8 @@ class Child:
             "board.bench.probe",
             str(db),
             today.isoformat(),
-            str(events_w),
-            str(commands_r),
+            pipe_token(events_w),
+            pipe_token(commands_r),
             "1" if poll else "0",
             str(key_rounds),
             str(log.with_suffix(".board.log")),
@@ -109,14 +110,7 @@ class Child:
                     "--", *argv]  # fmt: skip
         with log.open("wb") as out:
             spawned = time.monotonic()
-            proc = subprocess.Popen(
-                argv,
-                pass_fds=(events_w, commands_r),
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                env=env,
-            )
+            proc = spawn(argv, (events_w, commands_r), out, env)
         os.close(events_w)
         os.close(commands_r)
         child = cls(
@@ -178,19 +172,13 @@ class Child:
             return ""
         return " ".join(text.strip().splitlines()[-3:])[-400:]
 
-    def cpu_seconds(self) -> float:
-        """User + system time of the child so far (all its threads)."""
-        stat = Path(f"/proc/{self.proc.pid}/stat").read_text()
-        fields = stat.rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    def cpu_seconds(self) -> float | None:
+        """User + system time of the child so far (all its threads); None where not readable."""
+        return host.cpu_seconds(self.proc.pid)
 
     def memory_mb(self, field: str) -> float | None:
-        """VmHWM (peak) or VmRSS (now) of the child, in MB."""
-        with suppress(OSError):
-            for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-                if line.startswith(field + ":"):
-                    return int(line.split()[1]) / 1024
-        return None
+        """VmHWM (peak) or VmRSS (now) of the child, in MB; None where not readable."""
+        return host.memory_mb(self.proc.pid, field)
 
     def stop(self) -> None:
         with suppress(OSError, ValueError):
@@ -204,6 +192,34 @@ class Child:
         with suppress(OSError), self.cond:  # the raw events, beside the logs (see --keep)
             lines = [json.dumps(e, ensure_ascii=False) for e in self.events]
             self.log.with_suffix(".events.jsonl").write_text("\n".join(lines) + "\n")
+
+
+def spawn(
+    argv: list[str], handed: tuple[int, ...], out: IO[bytes], env: dict[str, str]
+) -> subprocess.Popen[bytes]:
+    """Start `argv` with the pipe ends `handed` (already named in argv by `pipe_token`)
+    inherited, and nothing else of ours. Windows has no pass_fds: there the handles are
+    listed for inheritance instead."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        handles = [msvcrt.get_osfhandle(fd) for fd in handed]
+        return subprocess.Popen(
+            argv,
+            startupinfo=subprocess.STARTUPINFO(lpAttributeList={"handle_list": handles}),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    return subprocess.Popen(
+        argv,
+        pass_fds=handed,
+        stdin=subprocess.DEVNULL,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
 
 
 @contextmanager

@@ -19,6 +19,8 @@ What it measures, per size (number of projects), against the targets of issue 5:
 * **idle CPU**: user + system time of the child (`/proc/PID/stat`, all its threads) over an idle
   window (`--idle-seconds`, default 60) after the highlights of the last writes have faded.
 * **peak resident memory**: `VmHWM` of the child (`/proc/PID/status`) at the end of the run.
+  Without /proc (macOS, Windows) these two read "—", with no verdict (see `board.bench.host`);
+  every other figure is measured the same way everywhere.
 * **--poll**: the same spaced single writes against a DELETE-journal copy of the file, with the
   board in `--poll` mode (watchdog's PollingObserver), reported beside the watchdog figures.
 
@@ -29,13 +31,15 @@ headless=True, size=(160, 48), auto_pilot=...)`), and reads the child's events (
 a pipe. The child is instrumented only through `BoardApp.on_applied` and
 `App.call_after_refresh` ("refreshed" = the compositor has rendered the update, which in a real
 terminal is then written out). All timestamps are `time.monotonic()`, which on Linux is one
-system-wide clock, so the parent, the writer and the child compare them directly.
+system-wide clock, so the parent, the writer and the child compare them directly (on macOS too;
+on Windows before Python 3.13 it is system-wide but ticks in ~16 ms steps, so latencies there are
+coarse).
 
 Where things are: this module runs the steps of one size and assembles the result;
 `board.bench.zones` builds the databases, `board.bench.child` starts the child and the writers and
 collects events, `board.bench.figures` holds the targets and turns events into figures,
-`board.bench.protocol` is what parent and child share, and `board.bench.probe` is the child's
-side.
+`board.bench.host` reads CPU time, memory and load from the system, `board.bench.protocol` is
+what parent and child share, and `board.bench.probe` is the child's side.
 
 Looking closer: `--keep DIR` leaves the databases, the app's own log (`*.board.log`: read,
 build and apply times of every refresh), the child's raw events (`*.events.jsonl`) and the
@@ -63,6 +67,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from board.bench import host
 from board.bench.child import run_writer, running, start_times, wait_for_marker
 from board.bench.figures import key_summary, latencies, percentile, stage_times, summary, verdicts
 from board.bench.protocol import SCREEN_SIZE
@@ -75,6 +80,8 @@ SPACING = (0.100, 0.200)  # seconds between the spaced single writes
 # Cold start is the median of this many starts: one start on a shared machine is one sample of
 # its noise (the same build measured 1.5 and 1.8 s at 10,000 projects, minutes apart).
 COLD_STARTS = 3
+# Figures read from /proc: where there is none (macOS, Windows) they are not measured at all.
+PROCESS_FIGURES = ("idle_cpu_pct", "peak_rss_mb")
 
 
 # One size ------------------------------------------------------------------------------------
@@ -100,7 +107,14 @@ def run_size(size: int, settings: Settings, say: Callable[[str], None]) -> dict[
     delete_journal_copy(db, polled_db)
     slow = 1 + size / 1000  # timeouts grow with the data, never the measurement itself
     measured: dict[str, float | None] = {}
-    details: dict[str, Any] = {"database": counts, "loadavg_at_start": round(os.getloadavg()[0], 2)}
+    load = host.loadavg()
+    details: dict[str, Any] = {
+        "database": counts,
+        "loadavg_at_start": None if load is None else round(load[0], 2),
+    }
+    not_measured_here = () if host.reads_processes() else PROCESS_FIGURES
+    if not_measured_here:
+        details["not_measured_here"] = list(not_measured_here)
 
     say(t("bench.step.start", size=size, runs=COLD_STARTS))
     starts: list[dict[str, float]] = []
@@ -167,7 +181,11 @@ def run_size(size: int, settings: Settings, say: Callable[[str], None]) -> dict[
         cpu_before, wall_before = child.cpu_seconds(), time.monotonic()
         time.sleep(settings.idle_seconds)
         cpu_after, wall_after = child.cpu_seconds(), time.monotonic()
-        measured["idle_cpu_pct"] = (cpu_after - cpu_before) / (wall_after - wall_before) * 100
+        measured["idle_cpu_pct"] = (
+            None
+            if cpu_before is None or cpu_after is None
+            else (cpu_after - cpu_before) / (wall_after - wall_before) * 100
+        )
         measured["peak_rss_mb"] = child.memory_mb("VmHWM")
         details["refreshes"] = len(child.applied())
         details["stages"] = stage_times(child.log.with_suffix(".board.log"))
@@ -190,7 +208,11 @@ def run_size(size: int, settings: Settings, say: Callable[[str], None]) -> dict[
 
     with suppress(OSError):  # the writers' commit times, beside the child's events
         (here / "writes.json").write_text(json.dumps(commits))
-    return {"size": size, "figures": verdicts(size, measured), "details": details}
+    return {
+        "size": size,
+        "figures": verdicts(size, measured, not_measured_here),
+        "details": details,
+    }
 
 
 def highlight_seconds() -> float:
@@ -209,7 +231,7 @@ def environment() -> dict[str, Any]:
         "platform": platform.platform(),
         "screen": list(SCREEN_SIZE),
         # Other work on the machine skews every figure: the load when the run ended.
-        "loadavg": [round(x, 2) for x in os.getloadavg()],
+        "loadavg": None if (load := host.loadavg()) is None else [round(x, 2) for x in load],
     }
     with suppress(ImportError):
         import textual
