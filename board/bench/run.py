@@ -237,7 +237,7 @@ def environment() -> dict[str, Any]:
         import textual
 
         info["textual"] = textual.__version__
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]  # the checkout: run.py is in board/bench/
     if shutil.which("git") and (root / ".git").exists():
         with suppress(OSError, subprocess.SubprocessError):
             head = subprocess.run(
