@@ -14,8 +14,12 @@ that no longer holds the file, and the board ran on its 5 s safety check alone w
 file and the folder holding each symlink on the way are watched, and when one of them is not
 the folder that is watched (or its watch died with it), the watches are laid again.
 
-`watchdog.observers.Observer` is the platform's native observer: inotify on Linux, FSEvents
-on macOS, ReadDirectoryChangesW on Windows; `--poll` takes the stat-polling observer instead.
+Every platform: `watchdog.observers.Observer` is watchdog's own pick of the native observer
+(watchdog 7: inotify on Linux, FSEvents on macOS with kqueue as its fallback,
+ReadDirectoryChangesW on Windows, kqueue on BSD, polling anywhere else), so nothing here looks
+at the platform. `--poll` forces the PollingObserver, for network shares that no native
+observer sees. A native observer that batches events (FSEvents) or reports a write to a
+still-open file late (Windows) costs only latency: the app's safety poll reads the file anyway.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@
 the marker the parent's writer put in a project name) and the moment the screen was refreshed
 after it, as JSON lines on EVENTS_FD, and on the command "keys" presses keys through the app's
 driver exactly as a terminal does and reports how long each took to show. The parent
-(`board.bench.run`) reads the events and computes the figures.
+(`board.bench.child`) reads the events; `board.bench.run` computes the figures. EVENTS_FD and
+COMMANDS_FD are pipe ends as `board.bench.protocol.pipe_token` names them (on Windows, handles).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from board.bench.run import MARKER, SCREEN_SIZE
+from board.bench.protocol import MARKER, SCREEN_SIZE, opened_pipe
 from board.ui.textual_private import send_key
 
 if TYPE_CHECKING:
@@ -214,7 +215,7 @@ def child_main(argv: list[str]) -> int:
     """`python -m board.bench.probe DB TODAY EVENTS_FD COMMANDS_FD POLL KEY_ROUNDS LOG`."""
     began = time.monotonic()
     db, today, events_fd, commands_fd, poll, key_rounds, log = argv
-    stream = os.fdopen(int(events_fd), "w", encoding="utf-8", buffering=1)
+    stream = os.fdopen(opened_pipe(events_fd, write=True), "w", encoding="utf-8", buffering=1)
     lock = threading.Lock()
 
     def emit(**event: Any) -> None:
@@ -230,7 +231,7 @@ def child_main(argv: list[str]) -> int:
     options = DisplayOptions(today=date.fromisoformat(today), poll=poll == "1")
     app = BoardApp(Path(db), options)
     probe = Probe(app, emit, int(key_rounds))
-    probe.commands_fd = int(commands_fd)
+    probe.commands_fd = opened_pipe(commands_fd, write=False)
     app.run(headless=True, size=SCREEN_SIZE, auto_pilot=probe.run)
     emit(ev="exit", t=time.monotonic())
     return 0

@@ -159,7 +159,8 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
         """SIGTERM and SIGHUP (ssh dropped) end the board cleanly: terminal restored, watcher
         stopped, like `q`. A plain signal handler, not the event loop's: when the terminal is
         gone, Textual's output queue can wedge the loop, and the board must still end; if the
-        clean exit has not happened after a grace period, the process leaves anyway."""
+        clean exit has not happened after a grace period, the process leaves anyway. Windows has
+        no SIGHUP (closing the console sends CTRL_CLOSE_EVENT, which `signal` never delivers)."""
         loop = asyncio.get_running_loop()
 
         def ended(signum: int, _frame: object) -> None:
@@ -168,7 +169,11 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
             fallback.daemon = True
             fallback.start()
 
-        for sig in (signal.SIGTERM, signal.SIGHUP):
+        # Looked up at run time, not by platform, so a test can take SIGHUP away on Linux.
+        hangup: signal.Signals | None = getattr(signal, "SIGHUP", None)
+        for sig in (signal.SIGTERM, hangup):
+            if sig is None:
+                continue
             with contextlib.suppress(ValueError, OSError):  # not the main thread: no handlers
                 self._signals.append((sig, signal.signal(sig, ended)))
 

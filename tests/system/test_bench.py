@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from board.bench.run import FIGURES, percentile, verdicts
+from board.bench.figures import FIGURES, percentile, verdicts
 from tests.conftest import TODAY
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
