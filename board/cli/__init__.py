@@ -161,9 +161,10 @@ def register_commands() -> None:
     """The data, file and bench commands live in their own modules; attach them."""
     from board.cli.bench import COMMANDS as BENCH_COMMANDS
     from board.cli.files import COMMANDS as IO_COMMANDS
+    from board.cli.maintain import COMMANDS as MAINTAIN_COMMANDS
     from board.cli.writes import COMMANDS
 
-    for command in (*COMMANDS, *IO_COMMANDS, *BENCH_COMMANDS):
+    for command in (*COMMANDS, *IO_COMMANDS, *MAINTAIN_COMMANDS, *BENCH_COMMANDS):
         cli.add_command(command)
 
 

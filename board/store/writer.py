@@ -29,6 +29,7 @@ from board.store.schema import check_file
 
 T = TypeVar("T")
 RETRIES = 6
+BUSY_SECONDS = 5.0
 
 departments: Table = m.Base.metadata.tables["departments"]
 projects: Table = m.Base.metadata.tables["projects"]
@@ -125,6 +126,19 @@ class Writer:
                 raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             finally:
                 raw.close()
+
+    def vacuum(self) -> None:
+        """Give the space of deleted rows back to the disk (VACUUM: outside any transaction,
+        briefly exclusive; the displays' short reads wait on the busy timeout)."""
+        try:
+            raw = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+            try:
+                raw.execute("VACUUM")
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
+        except sqlite3.Error as exc:
+            raise explain(exc, self.path) from exc
 
     def run(self, work: Callable[[Connection], T]) -> T:
         """Run `work` in one IMMEDIATE transaction; retry it whole while SQLite says busy."""
