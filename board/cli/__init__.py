@@ -14,6 +14,8 @@ from pathlib import Path
 import click
 
 from board import __version__
+from board.cli.localize import install as install_words
+from board.cli.localize import translate_help
 from board.cli.params import (
     DEFAULT_DB,
     DEMO_DB,
@@ -42,23 +44,27 @@ def open_board(db: Path, options: DisplayOptions) -> int:
     return run_board(db, options)
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="help.cmd.board",
+)
 @db_option(DEFAULT_DB)
 @today_option
-@click.option("--lang", type=LanguageType(), envvar="BOARD_LANG", help="zh-CN (default) or en.")
-@click.option("--theme", type=ThemeType(), default="default", help="default, contrast or light.")
+@click.option("--lang", type=LanguageType(), envvar="BOARD_LANG", help="help.lang")
+@click.option("--theme", type=ThemeType(), default="default", help="help.opt.theme")
 @click.option(
     "--present",
     type=CountType(3),
     is_flag=False,
     flag_value=15,
     default=None,
-    help="Start the slideshow, N seconds a page (default 15).",
+    help="help.opt.present",
 )
-@click.option("--poll", is_flag=True, help="Poll the file (network shares) instead of inotify.")
-@click.option("--edit", is_flag=True, help="Edit mode: keys that change the data (see README).")
-@click.option("--log", type=click.Path(path_type=Path, dir_okay=False), help="Write a log file.")
-@click.version_option(__version__, "--version", prog_name="board")
+@click.option("--poll", is_flag=True, help="help.opt.poll")
+@click.option("--edit", is_flag=True, help="help.opt.edit")
+@click.option("--log", type=click.Path(path_type=Path, dir_okay=False), help="help.opt.log")
+@click.version_option(__version__, "--version", prog_name="board", help="help.opt.version")
 @click.pass_context
 def cli(
     ctx: click.Context,
@@ -82,7 +88,7 @@ def cli(
         ctx.exit(open_board(db, options))
 
 
-@cli.command()
+@cli.command(help="help.cmd.init")
 @db_option(DEFAULT_DB)
 @click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False))
 def init(db: Path, path: Path | None) -> None:
@@ -94,10 +100,10 @@ def init(db: Path, path: Path | None) -> None:
     click.echo(t("cli.created", path=db))
 
 
-@cli.command()
+@cli.command(help="help.cmd.demo")
 @db_option(DEMO_DB, from_env=False)
-@click.option("--no-open", is_flag=True, help="Build the file only; do not open the board.")
-@click.option("--projects", type=CountType(0), default=0, help="Add N synthetic projects.")
+@click.option("--no-open", is_flag=True, help="help.demo.no_open")
+@click.option("--projects", type=CountType(0), default=0, help="help.demo.projects")
 @today_option
 @click.pass_obj
 def demo(
@@ -134,12 +140,12 @@ def demo(
         click.get_current_context().exit(open_board(db, opened))
 
 
-@cli.command()
+@cli.command(help="help.cmd.migrate")
 @db_option(DEFAULT_DB)
 @click.option(
     "--journal",
     type=click.Choice(["delete", "wal"]),
-    help="Also switch the journal: delete for network shares (--poll), wal on one machine.",
+    help="help.migrate.journal",
 )
 def migrate(db: Path, journal: str | None) -> None:
     """Upgrade an older database to this board's schema (and switch its journal mode)."""
@@ -191,7 +197,9 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the `board` console script."""
     args = list(sys.argv[1:] if argv is None else argv)
     early_language(args)
+    install_words()
     register_commands()
+    translate_help(cli)
     try:
         code = cli.main(args=args, prog_name="board", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -113,7 +113,7 @@ def print_tables(result: dict[str, Any], idle_seconds: float) -> None:
     console.print(Text(t("bench.overall.pass") if result["pass"] else t("bench.overall.fail")))
 
 
-@click.command("bench")
+@click.command("bench", help="help.cmd.bench")
 @click.option(
     "--sizes", type=SizesType(), default="300,10000", show_default=True, help=t("bench.help.sizes")
 )

@@ -23,7 +23,7 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
 WORKBOOK_SUFFIXES = (".xlsx",)
 
 out_path = click.Path(path_type=Path, dir_okay=False)
-force_option = click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+force_option = click.option("--force", is_flag=True, help="help.opt.force")
 
 
 def refuse_existing(path: Path, force: bool) -> None:
@@ -32,10 +32,10 @@ def refuse_existing(path: Path, force: bool) -> None:
         raise BoardError(t("err.out_exists", path=path), kind="exists")
 
 
-@click.command("export")
+@click.command("export", help="help.cmd.export")
 @db_option(DEFAULT_DB)
-@click.option("--template", is_flag=True, help="Empty sheets plus a 说明 instructions sheet.")
-@click.option("--sheet", help="One sheet: 项目, 表态, 问题 or 部门 (required for .csv).")
+@click.option("--template", is_flag=True, help="help.export.template")
+@click.option("--sheet", help="help.export.sheet")
 @force_option
 @click.argument("file", type=out_path)
 def export_command(db: Path, template: bool, sheet: str | None, force: bool, file: Path) -> None:
@@ -54,11 +54,11 @@ def export_command(db: Path, template: bool, sheet: str | None, force: bool, fil
         click.echo(t("export.done", path=file, counts=counts))
 
 
-@click.command("import")
+@click.command("import", help="help.cmd.import")
 @db_option(DEFAULT_DB)
-@click.option("--sheet", help="Which sheet a .csv holds (项目, 表态, 问题, 部门).")
-@click.option("--dry-run", is_flag=True, help="Check and count only; write nothing.")
-@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@click.option("--sheet", help="help.import.sheet")
+@click.option("--dry-run", is_flag=True, help="help.import.dry_run")
+@click.option("--json", "as_json", is_flag=True, help="help.import.json")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.pass_obj
 def import_command(
@@ -113,11 +113,11 @@ def import_command(
     click.echo(t("import.dry_run" if dry_run else "import.done", path=file))
 
 
-@click.command("minutes")
+@click.command("minutes", help="help.cmd.minutes")
 @db_option(DEFAULT_DB)
-@click.option("--meeting", type=int, help="Meeting id (default: the latest meeting).")
-@click.option("--out", "out", required=True, type=out_path, help="FILE.md or FILE.xlsx.")
-@click.option("--today", type=DateType(), help="Lights as of this day (YYYY-MM-DD).")
+@click.option("--meeting", type=int, help="help.opt.meeting")
+@click.option("--out", "out", required=True, type=out_path, help="help.minutes.out")
+@click.option("--today", type=DateType(), help="help.minutes.today")
 @force_option
 @click.pass_obj
 def minutes_command(

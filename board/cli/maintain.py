@@ -18,13 +18,13 @@ from board.config import DisplayOptions
 from board.i18n import t
 
 
-@click.command("prune", help=t("prune.help"))
+@click.command("prune", help="prune.help")
 @db_option(DEFAULT_DB)
-@click.option("--keep-days", type=CountType(0), default=None, help=t("prune.help.keep_days"))
-@click.option("--force", is_flag=True, help=t("prune.help.force"))
-@click.option("--dry-run", is_flag=True, help=t("prune.help.dry_run"))
-@click.option("--vacuum", is_flag=True, help=t("prune.help.vacuum"))
-@click.option("--json", "as_json", is_flag=True, help=t("prune.help.json"))
+@click.option("--keep-days", type=CountType(0), default=None, help="prune.help.keep_days")
+@click.option("--force", is_flag=True, help="prune.help.force")
+@click.option("--dry-run", is_flag=True, help="prune.help.dry_run")
+@click.option("--vacuum", is_flag=True, help="prune.help.vacuum")
+@click.option("--json", "as_json", is_flag=True, help="prune.help.json")
 @click.pass_obj
 def prune(
     options: DisplayOptions | None,

@@ -88,7 +88,7 @@ def db_option(default: Path, *, from_env: bool = True) -> Callable[[F], F]:
         envvar="BOARD_DB" if from_env else None,
         default=default,
         show_default=True,
-        help="SQLite file ($BOARD_DB)." if from_env else "SQLite file.",
+        help="help.opt.db" if from_env else "help.opt.db_demo",
     )
 
 
@@ -108,5 +108,5 @@ def chosen_db(db: Path) -> Path:
 
 
 today_option: Callable[[F], F] = click.option(
-    "--today", type=DateType(), help="Pin today's date (YYYY-MM-DD)."
+    "--today", type=DateType(), help="help.opt.today"
 )

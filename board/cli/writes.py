@@ -30,7 +30,7 @@ from board.store.values import (
     check_text,
 )
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+json_option = click.option("--json", "as_json", is_flag=True, help="help.opt.json")
 
 
 def report(change: w.Change, as_json: bool) -> None:
@@ -41,13 +41,31 @@ def report(change: w.Change, as_json: bool) -> None:
     from board.view.words import clean
 
     what = t(f"table.{change.table}")
-    fields = "，".join(
+    fields = t("reply.sep").join(
         # Values are echoed as typed: fold line breaks and control characters into one line.
-        f"{k}={' '.join(clean(str(v)).splitlines())}"
+        t("reply.field", name=field_name(k), value=" ".join(clean(field_value(k, v)).split()))
         for k, v in change.fields.items()
         if v is not None and not k.endswith("_id")
     )
     click.echo(t(f"write.{change.action}", what=what, id=change.row_id, fields=fields or "—"))
+
+
+# A reply names each field as the board does, and a code by its word (状态=已完成, not status=done).
+CODE_FIELDS = {"status": "status", "stage": "stage", "category": "category"}
+
+
+def field_name(key: str) -> str:
+    name = t(f"reply.{key}")
+    return key if name == f"reply.{key}" else name
+
+
+def field_value(key: str, value: object) -> str:
+    prefix = CODE_FIELDS.get(key)
+    if prefix is not None:
+        word = t(f"{prefix}.{value}")
+        if word != f"{prefix}.{value}":
+            return word
+    return str(value)
 
 
 def run(db: Path, work: Callable[[Any], w.Change], as_json: bool) -> None:
@@ -59,18 +77,18 @@ def run(db: Path, work: Callable[[Any], w.Change], as_json: bool) -> None:
 # pledge ---------------------------------------------------------------------------------------
 
 
-@click.group()
+@click.group(help="help.cmd.pledge")
 def pledge() -> None:
     """表态: add, close, change and list pledges."""
 
 
-@pledge.command("add")
+@pledge.command("add", help="help.cmd.pledge_add")
 @db_option(DEFAULT_DB)
-@click.option("--dept", required=True, help="Department: name, short name or id.")
-@click.option("--due", required=True, type=DateType(), help="Due date YYYY-MM-DD.")
-@click.option("--project", help="Project code it concerns.")
-@click.option("--meeting", type=int, help="Meeting id (default: the latest meeting).")
-@click.option("--note")
+@click.option("--dept", required=True, help="help.pledge.dept")
+@click.option("--due", required=True, type=DateType(), help="help.opt.due")
+@click.option("--project", help="help.pledge.project")
+@click.option("--meeting", type=int, help="help.opt.meeting")
+@click.option("--note", help="help.opt.note")
 @json_option
 @click.argument("content")
 def pledge_add(
@@ -92,9 +110,9 @@ def pledge_add(
     )
 
 
-@pledge.command("done")
+@pledge.command("done", help="help.cmd.pledge_done")
 @db_option(DEFAULT_DB)
-@click.option("--note")
+@click.option("--note", help="help.opt.note")
 @json_option
 @click.argument("pledge_id", type=int)
 @click.pass_obj
@@ -117,12 +135,12 @@ def set_pledge_keeping_done_on(conn: Any, pledge_id: int, changes: dict[str, Any
     return w.set_pledge(conn, pledge_id, changes)
 
 
-@pledge.command("set")
+@pledge.command("set", help="help.cmd.pledge_set")
 @db_option(DEFAULT_DB)
-@click.option("--status")
-@click.option("--due", type=DateType())
-@click.option("--content")
-@click.option("--note")
+@click.option("--status", help="help.pledge.status")
+@click.option("--due", type=DateType(), help="help.opt.due")
+@click.option("--content", help="help.pledge.content")
+@click.option("--note", help="help.opt.note")
 @json_option
 @click.argument("pledge_id", type=int)
 @click.pass_obj
@@ -151,10 +169,10 @@ def pledge_set(
     run(db, lambda c: set_pledge_keeping_done_on(c, pledge_id, changes), as_json)
 
 
-@pledge.command("list")
+@pledge.command("list", help="help.cmd.pledge_list")
 @db_option(DEFAULT_DB)
-@click.option("--dept", help="Only this department.")
-@click.option("--overdue", is_flag=True, help="Only pledges past due and not done.")
+@click.option("--dept", help="help.pledge.list_dept")
+@click.option("--overdue", is_flag=True, help="help.pledge.overdue")
 @json_option
 @click.pass_obj
 def pledge_list(
@@ -195,15 +213,23 @@ def pledge_list(
             )
         )
         return
-    from board.ui.text import pad
-    from board.view.words import LIGHT_GLYPHS, clean, days_phrase
+    from rich.cells import cell_len
 
+    from board.domain.snapshot import Pledge
+    from board.ui.text import light_text, pad
+    from board.view.words import clean, days_phrase
+
+    def when_of(p: Pledge) -> str:
+        return t(f"status.{p.status}") if p.is_closed else days_phrase(p.due_on, board.today)
+
+    # Columns as wide as their widest entry: no word or number is ever cut.
+    when_width = max((cell_len(when_of(p)) for p, _n, _l in rows), default=0)
+    name_width = max((cell_len(clean(name)) for _p, name, _l in rows), default=0)
     for p, name, light in rows:
-        when = t(f"status.{p.status}") if p.is_closed else days_phrase(p.due_on, board.today)
         due = p.due_on.isoformat() if p.due_on else "—"
         click.echo(
-            f"{p.id:>5}  {LIGHT_GLYPHS[light]}{pad(t(f'light.{light.value}'), 4)} {due}  "
-            f"{pad(when, 10)}  {pad(clean(name), 12)}  {clean(p.content)}"
+            f"{p.id:>5}  {light_text(light).plain} {due:<10}  "
+            f"{pad(when_of(p), when_width)}  {pad(clean(name), name_width)}  {clean(p.content)}"
         )
 
 
@@ -238,32 +264,30 @@ def stage_dates(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-@click.group()
+@click.group(help="help.cmd.project")
 def project() -> None:
     """重点项目: add, change and list projects."""
 
 
-@project.command("add")
+@project.command("add", help="help.cmd.project_add")
 @db_option(DEFAULT_DB)
-@click.option("--code", required=True)
-@click.option("--name", required=True)
-@click.option(
-    "--category", required=True, help="investment|upgrade|incubation|infrastructure (or 招商引资…)"
-)
-@click.option("--stage", default="signed", show_default=True)
-@click.option("--progress", default="0")
-@click.option("--lead", help="Lead department.")
-@click.option("--responsible")
-@click.option("--leader")
-@click.option("--owner")
-@click.option("--location")
-@click.option("--total", "total_investment", help="Total investment, 万元.")
-@click.option("--year-plan", "year_plan_investment", help="This year's plan, 万元.")
-@click.option("--year-done", "year_done_investment", help="Done this year, 万元.")
-@click.option("--note", "progress_note")
-@click.option("--planned-start", "planned_start_on")
-@click.option("--planned-complete", "planned_complete_on")
-@click.option("--stage-date", "stage_date", multiple=True, help="stage=YYYY-MM-DD (repeatable).")
+@click.option("--code", required=True, help="help.project.code")
+@click.option("--name", required=True, help="help.project.name")
+@click.option("--category", required=True, help="help.project.category")
+@click.option("--stage", default="signed", show_default=True, help="help.project.stage")
+@click.option("--progress", default="0", help="help.project.progress")
+@click.option("--lead", help="help.project.lead")
+@click.option("--responsible", help="help.project.responsible")
+@click.option("--leader", help="help.project.leader")
+@click.option("--owner", help="help.project.owner")
+@click.option("--location", help="help.project.location")
+@click.option("--total", "total_investment", help="help.project.total")
+@click.option("--year-plan", "year_plan_investment", help="help.project.year_plan")
+@click.option("--year-done", "year_done_investment", help="help.project.year_done")
+@click.option("--note", "progress_note", help="help.project.note")
+@click.option("--planned-start", "planned_start_on", help="help.project.planned_start")
+@click.option("--planned-complete", "planned_complete_on", help="help.project.planned_complete")
+@click.option("--stage-date", "stage_date", multiple=True, help="help.project.stage_date")
 @json_option
 def project_add(db: Path, as_json: bool, stage_date: tuple[str, ...], **values: Any) -> None:
     """Add a project."""
@@ -286,15 +310,15 @@ def project_add(db: Path, as_json: bool, stage_date: tuple[str, ...], **values: 
     run(db, lambda c: w.add_project(c, row), as_json)
 
 
-@project.command("set")
+@project.command("set", help="help.cmd.project_set")
 @db_option(DEFAULT_DB)
-@click.option("--stage")
-@click.option("--progress")
-@click.option("--note", "progress_note")
-@click.option("--name")
-@click.option("--lead")
-@click.option("--year-done", "year_done_investment")
-@click.option("--stage-date", "stage_date", multiple=True, help="stage=YYYY-MM-DD (repeatable).")
+@click.option("--stage", help="help.project.stage")
+@click.option("--progress", help="help.project.progress")
+@click.option("--note", "progress_note", help="help.project.note")
+@click.option("--name", help="help.project.new_name")
+@click.option("--lead", help="help.project.lead")
+@click.option("--year-done", "year_done_investment", help="help.project.year_done")
+@click.option("--stage-date", "stage_date", multiple=True, help="help.project.stage_date")
 @json_option
 @click.argument("ref")
 @click.pass_obj
@@ -341,18 +365,20 @@ def project_set(
     run(db, work, as_json)
 
 
-@project.command("list")
+@project.command("list", help="help.cmd.project_list")
 @db_option(DEFAULT_DB)
-@click.option("--light", type=click.Choice(["red", "amber", "green", "done"]))
+@click.option(
+    "--light", type=click.Choice(["red", "amber", "green", "done"]), help="help.project.light"
+)
 @json_option
 @click.pass_obj
 def project_list(
     options: DisplayOptions | None, db: Path, light: str | None, as_json: bool
 ) -> None:
     """List projects, worst light first."""
-    from board.ui.text import pad
+    from board.ui.text import light_text, pad
     from board.view.selections import ViewState, select_projects
-    from board.view.words import LIGHT_GLYPHS, clean, pipeline
+    from board.view.words import clean, pipeline
 
     board = load_board(db, today_of(options))
     rows = [
@@ -378,10 +404,13 @@ def project_list(
             )
         )
         return
+    from rich.cells import cell_len
+
+    code_width = max((cell_len(clean(p.code)) for p in rows), default=0)
     for p in rows:
         lit = board.project_light(p.id)
         click.echo(
-            f"{pad(clean(p.code), 10)} {LIGHT_GLYPHS[lit]}{pad(t(f'light.{lit.value}'), 4)} "
+            f"{pad(clean(p.code), code_width)} {light_text(lit).plain} "
             f"{pipeline(p.stage)} {p.progress:>3}%  {clean(p.name)}"
         )
 
@@ -389,16 +418,16 @@ def project_list(
 # blocker and meeting ------------------------------------------------------------------------
 
 
-@click.group()
+@click.group(help="help.cmd.blocker")
 def blocker() -> None:
     """问题清单: open and resolve blockers."""
 
 
-@blocker.command("add")
+@blocker.command("add", help="help.cmd.blocker_add")
 @db_option(DEFAULT_DB)
-@click.option("--category", required=True, help="land|funds|permits|utilities|stability|other")
-@click.option("--dept", help="Responsible department.")
-@click.option("--due", type=DateType())
+@click.option("--category", required=True, help="help.blocker.category")
+@click.option("--dept", help="help.blocker.dept")
+@click.option("--due", type=DateType(), help="help.blocker.due")
 @json_option
 @click.argument("project_ref")
 @click.argument("description")
@@ -426,9 +455,9 @@ def blocker_add(
     )
 
 
-@blocker.command("resolve")
+@blocker.command("resolve", help="help.cmd.blocker_resolve")
 @db_option(DEFAULT_DB)
-@click.option("--note")
+@click.option("--note", help="help.blocker.note")
 @json_option
 @click.argument("blocker_id", type=int)
 @click.pass_obj
@@ -440,15 +469,15 @@ def blocker_resolve(
     run(db, lambda c: w.resolve_blocker(c, blocker_id, note, day), as_json)
 
 
-@click.group()
+@click.group(help="help.cmd.meeting")
 def meeting() -> None:
     """调度会: record a meeting (new pledges attach to the latest one)."""
 
 
-@meeting.command("new")
+@meeting.command("new", help="help.cmd.meeting_new")
 @db_option(DEFAULT_DB)
-@click.option("--title", required=True)
-@click.option("--date", "held_on", type=DateType())
+@click.option("--title", required=True, help="help.meeting.title")
+@click.option("--date", "held_on", type=DateType(), help="help.meeting.date")
 @json_option
 @click.pass_obj
 def meeting_new(
