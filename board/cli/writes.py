@@ -91,7 +91,9 @@ def pledge() -> None:
 @click.option("--note", help="help.opt.note")
 @json_option
 @click.argument("content")
+@click.pass_obj
 def pledge_add(
+    options: DisplayOptions | None,
     db: Path,
     dept: str,
     due: date,
@@ -105,7 +107,9 @@ def pledge_add(
     text = check_text(content, t("field.content"))
     run(
         db,
-        lambda c: w.add_pledge(c, dept, text, due.isoformat(), project, meeting, note=note),
+        lambda c: w.add_pledge(
+            c, dept, text, due.isoformat(), project, meeting, note=note, today=today_of(options)
+        ),
         as_json,
     )
 

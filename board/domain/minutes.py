@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from board.domain.since import current_meeting
 from board.domain.snapshot import Meeting, Pledge, Snapshot
 from board.domain.status import Light, blocker_light, evaluate
 from board.errors import BoardError
@@ -89,11 +90,14 @@ class Minutes:
         )
 
 
-def pick_meeting(snapshot: Snapshot, meeting_id: int | None) -> Meeting:
+def pick_meeting(snapshot: Snapshot, meeting_id: int | None, today: date) -> Meeting:
+    """The meeting named, else the current one (the latest held on or before `today`: a
+    meeting only planned has no minutes yet)."""
     if meeting_id is None:
-        if snapshot.meeting is None:
+        meeting = current_meeting(snapshot.meetings, today)
+        if meeting is None:
             raise BoardError(t("err.no_meeting"), kind="value")
-        return snapshot.meeting
+        return meeting
     for meeting in snapshot.meetings:
         if meeting.id == meeting_id:
             return meeting
@@ -101,8 +105,8 @@ def pick_meeting(snapshot: Snapshot, meeting_id: int | None) -> Meeting:
 
 
 def build_minutes(snapshot: Snapshot, today: date, meeting_id: int | None = None) -> Minutes:
-    """The minutes of one meeting (default: the latest), with lights as of `today`."""
-    meeting = pick_meeting(snapshot, meeting_id)
+    """The minutes of one meeting (default: the current one), with lights as of `today`."""
+    meeting = pick_meeting(snapshot, meeting_id, today)
     status = evaluate(snapshot, today)
     order = {d.id: i for i, d in enumerate(snapshot.departments)}
     names = {d.id: d.name for d in snapshot.departments}

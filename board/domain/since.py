@@ -81,20 +81,44 @@ def is_reported(entry: ChangeEntry) -> bool:
     return False
 
 
+# How many of the latest dated meetings the log is kept and read for: the one today's report
+# compares against is the latest held before today, and one more may already be planned.
+LOG_MEETINGS = 3
+
+
 def log_cutoff(meetings: Iterable[Meeting]) -> str | None:
-    """Where the log is read from: the earlier of the last two dated meetings (whichever of
-    them today's report compares against), as the log's `at` text compares; None: none."""
-    dated = [m.held_on for m in meetings if m.held_on is not None]
-    return min(dated[-2:]).isoformat() if dated else None
+    """Where the log is read from: the earliest of the latest dated meetings (whichever of them
+    today's report compares against), as the log's `at` text compares; None: none."""
+    dated = sorted(m.held_on for m in meetings if m.held_on is not None)
+    return min(dated[-LOG_MEETINGS:]).isoformat() if dated else None
+
+
+def held(meetings: Iterable[Meeting], today: date) -> list[Meeting]:
+    """The meetings held on or before `today`, in date order (a later one is only planned)."""
+    dated = [m for m in meetings if m.held_on is not None and m.held_on <= today]
+    return sorted(dated, key=lambda m: (m.held_on, m.id))
+
+
+def current_meeting(meetings: Iterable[Meeting], today: date) -> Meeting | None:
+    """The meeting the board is shown at: the latest held on or before today."""
+    done = held(meetings, today)
+    return done[-1] if done else None
+
+
+def next_meeting(meetings: Iterable[Meeting], today: date) -> Meeting | None:
+    """The earliest meeting planned after today (used by nothing until its day)."""
+    ahead = [m for m in meetings if m.held_on is not None and m.held_on > today]
+    return min(ahead, key=lambda m: (m.held_on, m.id)) if ahead else None
 
 
 def last_meeting(snapshot: Snapshot, today: date) -> Meeting | None:
-    """The meeting to compare against: the latest held before today, else the latest one."""
-    dated = [m for m in snapshot.meetings if m.held_on is not None]
-    before = [m for m in dated if m.held_on is not None and m.held_on < today]
+    """The meeting to compare against: the latest held before today, else today's own; never
+    one that is only planned."""
+    done = held(snapshot.meetings, today)
+    before = [m for m in done if m.held_on is not None and m.held_on < today]
     if before:
         return before[-1]
-    return dated[-1] if dated else None
+    return done[-1] if done else None
 
 
 def overdue_since(pledge: Pledge, since: date, today: date) -> bool:

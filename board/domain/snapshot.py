@@ -217,5 +217,6 @@ class Snapshot:
 
     @property
     def meeting(self) -> Meeting | None:
-        """The latest meeting (the one this board is shown at)."""
+        """The latest meeting on record, planned ones included (the board shows the current
+        one: `board.domain.since.current_meeting`)."""
         return self.meetings[-1] if self.meetings else None

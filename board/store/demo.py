@@ -26,6 +26,7 @@ from board.domain.codes import BLOCKER_CATEGORIES, CATEGORIES, STAGE_DATE_COLUMN
 from board.errors import BoardError
 from board.i18n import t
 from board.store import models as m
+from board.store.demo_history import EARLIER_DAYS, write_history
 from board.store.engine import checkpoint, explain, make_engine
 from board.store.schema import ensure_writable_dir, install_schema, set_wal
 
@@ -34,6 +35,7 @@ SOURCE_CANDIDATES = (
     PACKAGE_DIR.parent / "data" / "demo_zone.toml",  # a checkout / editable install
     PACKAGE_DIR / "data" / "demo_zone.toml",  # a wheel (force-included there)
 )
+EARLIER_MEETING, CURRENT_MEETING = 1, 2  # meeting ids: two weeks ago, and today's
 STAGE_OFFSET_KEYS = {
     "signed": "signed",
     "landed": "landed",
@@ -127,7 +129,8 @@ def zone_rows(source: Mapping[str, Any], day: DayLayer) -> dict[str, list[dict[s
         {
             "department_id": dept_id[p["dept"]],
             "project_id": project_id.get(p.get("project", "")),
-            "meeting_id": 1,
+            # Done before today: pledged at the earlier meeting; the rest at today's.
+            "meeting_id": EARLIER_MEETING if p.get("status") == "done" else CURRENT_MEETING,
             "content": p["content"],
             "due_on": day(p.get("due")),
             "status": p.get("status", "open"),
@@ -151,7 +154,14 @@ def zone_rows(source: Mapping[str, Any], day: DayLayer) -> dict[str, list[dict[s
     return {
         "departments": departments,
         "projects": projects,
-        "meetings": [{"id": 1, "held_on": day(0), "title": zone["meeting_title"]}],
+        "meetings": [
+            {
+                "id": EARLIER_MEETING,
+                "held_on": day(-EARLIER_DAYS),
+                "title": zone["earlier_meeting_title"],
+            },
+            {"id": CURRENT_MEETING, "held_on": day(0), "title": zone["meeting_title"]},
+        ],
         "sprints": [
             {
                 "id": 1,
@@ -275,7 +285,7 @@ def synthetic_rows(
                     {
                         "department_id": rng.randrange(1, departments + 1),
                         "project_id": pid,
-                        "meeting_id": 1,
+                        "meeting_id": EARLIER_MEETING if done else CURRENT_MEETING,
                         "content": rng.choice(SYNTH_PLEDGES),
                         "due_on": day(rng.randrange(-30, 60)),
                         "status": "done" if done else rng.choice(("open", "in_progress")),
@@ -362,7 +372,8 @@ def build_demo(
         "demo": "1",
         "zone_name": zone["name"],
         "season_end": day(zone["season_end_in"]) or "",
-        "year_end": day(zone["year_end_in"]) or "",
+        # 距年底 counts to 31 December of the build day's year.
+        "year_end": date(today.year, 12, 31).isoformat(),
     }
     ensure_writable_dir(path)
     refuse_real_database(path)
@@ -391,9 +402,11 @@ def build_demo(
                 ):
                     insert_rows(conn, table, table_rows)
                     counts[table] += len(table_rows)
-            # The demo is the zone as it stands at today's meeting: its history starts now,
-            # so "since the last meeting" and the change markers show only what happens next.
+            # The inserts above are not history: the zone's log holds what happened since the
+            # earlier meeting (for its own rows; synthetic ones arrive with no past).
             conn.exec_driver_sql("DELETE FROM change_log")
+            upto = {table: len(rows[table]) for table in ("projects", "pledges", "blockers")}
+            write_history(conn, today, CURRENT_MEETING, upto)
         engine.dispose()
         checkpoint(tmp)
         for suffix in ("-wal", "-shm"):

@@ -222,9 +222,15 @@ def require_row(conn: Connection, table: Table, row_id: int, what: str) -> Mappi
     return dict(row)
 
 
-def latest_meeting(conn: Connection) -> int | None:
+def latest_meeting(conn: Connection, today: date | None = None) -> int | None:
+    """The current meeting's id: the latest held on or before `today` (default: the real
+    day). A meeting planned for a later day takes no pledges until it is held."""
+    day = (today or date.today()).isoformat()
     return conn.execute(
-        select(meetings.c.id).order_by(meetings.c.held_on.desc(), meetings.c.id.desc()).limit(1)
+        select(meetings.c.id)
+        .where(meetings.c.held_on <= day)
+        .order_by(meetings.c.held_on.desc(), meetings.c.id.desc())
+        .limit(1)
     ).scalar()
 
 
@@ -275,13 +281,14 @@ def add_pledge(
     meeting_id: int | None = None,
     status: str = "open",
     note: str | None = None,
+    today: date | None = None,
 ) -> Change:
     dept_id, dept_name = resolve_department(conn, department)
     project_id = resolve_project(conn, project)[0] if project else None
     if meeting_id is not None:
         require_row(conn, meetings, meeting_id, "meeting")
     else:
-        meeting_id = latest_meeting(conn)
+        meeting_id = latest_meeting(conn, today)
     values = {
         "department_id": dept_id,
         "project_id": project_id,

@@ -184,7 +184,7 @@ def test_pledge_add(
     assert row == (
         dept_id(demo_db, "土地局"),
         expected_project,
-        1,  # the demo's only meeting
+        2,  # the demo's current meeting (held today; meeting 1 was two weeks ago)
         "新增表态：完成用地预审",
         "2026-12-15",
         "open",
@@ -197,7 +197,9 @@ def test_pledge_add(
     ]
 
 
-def test_pledge_add_attaches_to_latest_meeting(demo_db: Path, tmp_path: Path) -> None:
+def test_pledge_add_attaches_to_the_current_meeting_not_a_planned_one(
+    demo_db: Path, tmp_path: Path
+) -> None:
     meeting = ok_json(
         board(
             "meeting", "new", "--title", "第二次调度会", "--date", "2026-12-06", "--json",
@@ -215,11 +217,18 @@ def test_pledge_add_attaches_to_latest_meeting(demo_db: Path, tmp_path: Path) ->
         "2026-12-06",
         "第二次调度会",
     )
-    assert one(demo_db, "SELECT count(*) FROM meetings") == 2
+    assert one(demo_db, "SELECT count(*) FROM meetings") == 3
 
+    # Before its day the planned meeting takes no pledges: they go to the current one.
+    before = ok_json(
+        board("--today", "2026-12-01", "pledge", "add", "--dept", "招商局", "--due",
+              "2026-12-20", "--json", "会前补充", db=demo_db, cwd=tmp_path)
+    )  # fmt: skip
+    assert one(demo_db, "SELECT meeting_id FROM pledges WHERE id = ?", before["id"]) == 2
+    # On its day it is the current meeting.
     added = ok_json(
-        board("pledge", "add", "--dept", "招商局", "--due", "2026-12-20", "--json", "跟进签约",
-              db=demo_db, cwd=tmp_path)
+        board("--today", "2026-12-06", "pledge", "add", "--dept", "招商局", "--due",
+              "2026-12-20", "--json", "跟进签约", db=demo_db, cwd=tmp_path)
     )  # fmt: skip
     assert (
         one(demo_db, "SELECT meeting_id FROM pledges WHERE id = ?", added["id"]) == (meeting["id"])
@@ -235,8 +244,8 @@ def test_pledge_add_attaches_to_latest_meeting(demo_db: Path, tmp_path: Path) ->
 def test_meeting_new_defaults_to_today(demo_db: Path, tmp_path: Path) -> None:
     line = ok_line(board("--today", "2026-12-13", "meeting", "new", "--title", "周例会",
                          db=demo_db, cwd=tmp_path))  # fmt: skip
-    assert line.startswith("已新增调度会 #2")
-    assert one(demo_db, "SELECT held_on, title FROM meetings WHERE id = 2") == (
+    assert line.startswith("已新增调度会 #3")
+    assert one(demo_db, "SELECT held_on, title FROM meetings WHERE id = 3") == (
         "2026-12-13",
         "周例会",
     )

@@ -20,6 +20,7 @@ from board.view.selections import red_projects
 from tests.conftest import TODAY, run_cli
 
 ZH = zh_cn.STRINGS
+CURRENT = 2  # the demo's meeting held today (meeting 1 was two weeks ago)
 
 
 def snapshot_of(db: Path) -> Snapshot:
@@ -66,14 +67,16 @@ def test_markdown_minutes_of_the_demo_meeting(demo_db: Path) -> None:
     assert f"## {ZH['minutes.supervision']}" in lines
     assert f"## {ZH['minutes.red']}" in lines
 
-    attendees = pledged_at(demo_db, 1)
+    attendees = pledged_at(demo_db, CURRENT)
     assert len(attendees) > 5
     assert list(minutes.attendees) == attendees
     for name in attendees:
         assert f"### {name}" in lines  # under 各单位表态事项, and again under 督办清单 if open
 
     # Every pledge made at the meeting appears with its due date.
-    for content, due in sql(demo_db, "SELECT content, due_on FROM pledges WHERE meeting_id = 1"):
+    for content, due in sql(
+        demo_db, "SELECT content, due_on FROM pledges WHERE meeting_id = ?", CURRENT
+    ):
         row = next(line for line in lines if f"| {content} |" in line)
         assert f"| {due} |" in row
 
@@ -118,7 +121,7 @@ def test_workbook_minutes_have_the_same_sections(demo_db: Path, tmp_path: Path) 
     ]
     overview = [c.value for c in book[ZH["minutes.overview"]]["A"]]
     assert overview[0] == ZH["minutes.title"].format(title="项目建设调度会")
-    assert set(pledged_at(demo_db, 1)) <= set(overview)
+    assert set(pledged_at(demo_db, CURRENT)) <= set(overview)
 
     pledges = book[ZH["minutes.pledges"]]
     assert pledges["A1"].value == ZH["minutes.col.department"]
@@ -134,15 +137,19 @@ def test_workbook_minutes_have_the_same_sections(demo_db: Path, tmp_path: Path) 
 def test_minutes_of_a_named_meeting_and_markup_in_the_data(demo_db: Path) -> None:
     sql(
         demo_db,
-        "INSERT INTO meetings (id, held_on, title) VALUES (2, '2026-12-06', '第二次调度会')",
+        "INSERT INTO meetings (id, held_on, title) VALUES (3, '2026-12-06', '第二次调度会')",
     )
     sql(
         demo_db,
         "INSERT INTO pledges (department_id, meeting_id, content, due_on) "
-        "VALUES (6, 2, 'a|b [red]x[/] *粗* <i>\x1b[31m', '2026-12-20')",
+        "VALUES (6, 3, 'a|b [red]x[/] *粗* <i>\x1b[31m', '2026-12-20')",
     )
     snapshot = snapshot_of(demo_db)
-    latest = build_minutes(snapshot, TODAY)
+    # A meeting planned for next week has no minutes yet: the default is today's meeting ...
+    assert build_minutes(snapshot, TODAY).title == "项目建设调度会"
+    # ... and the planned one's come when it is named (or on its day).
+    latest = build_minutes(snapshot, TODAY, meeting_id=3)
+    assert build_minutes(snapshot, date(2026, 12, 6)).title == "第二次调度会"
     assert latest.title == "第二次调度会"
     assert latest.attendees == ("土地局",)
     text = to_markdown(latest)
@@ -150,9 +157,9 @@ def test_minutes_of_a_named_meeting_and_markup_in_the_data(demo_db: Path) -> Non
     assert row.count(" | ") == 5  # six cells: the pipe in the data is escaped
     assert "\\[red\\]x\\[/\\]" in row and "\\*粗\\*" in row and "\\<i\\>" in row
     assert "\x1b" not in text
-    first = build_minutes(snapshot, TODAY, meeting_id=1)
+    first = build_minutes(snapshot, TODAY, meeting_id=CURRENT)
     assert first.title == "项目建设调度会"
-    assert list(first.attendees) == pledged_at(demo_db, 1)
+    assert list(first.attendees) == pledged_at(demo_db, CURRENT)
     with pytest.raises(BoardError) as caught:
         build_minutes(snapshot, TODAY, meeting_id=99)
     assert caught.value.message == ZH["err.unknown_meeting"].format(ref=99)

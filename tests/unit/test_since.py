@@ -26,10 +26,13 @@ def board_of(db: Path) -> Board:
 
 
 def craft(db: Path) -> None:
-    """A meeting two weeks ago, then a fortnight of work written by another tool."""
+    """A meeting two weeks ago, then a fortnight of work written by another tool (in place of
+    the demo's own fortnight, so the report holds exactly what is written here)."""
     write_sql(
         db,
         f"""
+        DELETE FROM change_log;
+        DELETE FROM meetings WHERE held_on < '{TODAY}';
         INSERT INTO meetings (held_on, title) VALUES ('{LAST}', '上次调度会');
         UPDATE projects SET stage = 'started', started_on = '{TODAY}' WHERE code = 'KF-11';
         UPDATE projects SET stage = 'signed' WHERE code = 'KF-12';
@@ -81,11 +84,25 @@ def test_report_from_a_crafted_change_log(demo_db: Path) -> None:
     assert untouched not in report.projects
 
 
-def test_a_fresh_demo_has_nothing_since_its_meeting(demo_db: Path) -> None:
+def test_a_fresh_demo_shows_the_fortnight_since_its_last_meeting(demo_db: Path) -> None:
     board = board_of(demo_db)
-    assert board.since.last_meeting is not None
-    assert [i for i in board.since.items if i.kind != "pledge_overdue"] == []
-    assert not board.since.projects
+    report = board.since
+    assert report.last_meeting is not None and report.since is not None
+    assert report.since.isoformat() == LAST  # the demo's earlier meeting, two weeks back
+    kinds = {i.kind for i in report.items}
+    assert {"pledge_done", "pledge_new", "blocker_closed"} <= kinds
+    assert report.projects and report.departments
+
+
+def test_a_planned_meeting_is_not_the_last_one(demo_db: Path) -> None:
+    """`board meeting new --date` a week ahead plans a meeting: the report still compares
+    against the meeting before today, and counts from it."""
+    before = board_of(demo_db).since
+    ahead = (TODAY + timedelta(days=7)).isoformat()
+    write_sql(demo_db, f"INSERT INTO meetings (held_on, title) VALUES ('{ahead}', '第二次调度会');")
+    after = board_of(demo_db).since
+    assert after.last_meeting == before.last_meeting
+    assert after.items == before.items
 
 
 async def test_c_shows_the_report_and_rows_carry_the_marker(demo_db: Path) -> None:
