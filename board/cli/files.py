@@ -40,7 +40,7 @@ def refuse_existing(path: Path, force: bool) -> None:
 @click.argument("file", type=out_path)
 def export_command(db: Path, template: bool, sheet: str | None, force: bool, file: Path) -> None:
     """Write the sheets 项目, 表态, 问题, 部门 to FILE.xlsx (or one sheet to FILE.csv)."""
-    from board.exchange.workbook import export_file
+    from board.exchange.exporting import export_file
 
     refuse_existing(file, force)
     result = export_file(None if template else chosen_db(db), file, sheet=sheet, template=template)
@@ -70,7 +70,7 @@ def import_command(
     file: Path,
 ) -> None:
     """Check FILE.xlsx or FILE.csv whole, then write it in one transaction (or nothing)."""
-    from board.exchange.workbook import ImportRefused, import_file
+    from board.exchange.importing import ImportRefused, import_file
 
     try:
         result = import_file(

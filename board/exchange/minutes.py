@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from board.domain.minutes import Group, Item, Minutes
-from board.exchange.workbook import write_atomically
+from board.exchange.files import write_atomically
 from board.i18n import t
 from board.view.words import days_phrase, light_label
 

@@ -305,7 +305,7 @@ STRINGS: dict[str, str] = {
     "cmd.jump_project": "Jump to project: {name}",
     "cmd.jump_department": "Jump to department: {name}",
     "keymap.bad": "keymap file ignored: {path}: {detail}",
-    # Excel / CSV import and export (board/store/workbook.py, board/cli_io.py)
+    # Excel / CSV import and export (board/exchange/, board/cli/files.py)
     "err.file_missing": "file not found: {path}",
     "err.bad_format": "unsupported file type: {path} (use .xlsx or .csv; save an old .xls as .xlsx first)",
     "err.bad_workbook": "cannot read the workbook: {path} ({detail})",

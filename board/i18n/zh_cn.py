@@ -313,7 +313,7 @@ STRINGS: dict[str, str] = {
     "cmd.jump_project": "跳到项目：{name}",
     "cmd.jump_department": "跳到部门：{name}",
     "keymap.bad": "键位配置有误，已忽略：{path}：{detail}",
-    # Excel / CSV import and export (board/store/workbook.py, board/cli_io.py)
+    # Excel / CSV import and export (board/exchange/, board/cli/files.py)
     "err.file_missing": "文件不存在：{path}",
     "err.bad_format": "不支持的文件类型：{path}（请用 .xlsx 或 .csv；旧版 .xls 请先在 Excel/WPS 中另存为 .xlsx）",
     "err.bad_workbook": "无法读取工作簿：{path}（{detail}）",

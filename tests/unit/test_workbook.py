@@ -20,12 +20,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from board.errors import BoardError
-from board.exchange.workbook import (
-    GUIDE_SHEET,
-    ImportRefused,
-    export_file,
-    import_file,
-)
+from board.exchange.exporting import export_file
+from board.exchange.importing import ImportRefused, import_file
+from board.exchange.sheets import GUIDE_SHEET
 from board.i18n import zh_cn
 from tests.conftest import TODAY, run_cli
 
@@ -585,7 +582,7 @@ VALID: dict[str, st.SearchStrategy[str]] = {
 
 
 def cell_strategy(column: Any) -> st.SearchStrategy[str]:
-    from board.exchange.workbook import CODE_LISTS
+    from board.exchange.sheets import CODE_LISTS
     from board.i18n import t
 
     if column.kind == "code":
@@ -599,7 +596,7 @@ def cell_strategy(column: Any) -> st.SearchStrategy[str]:
 
 @st.composite
 def sheets(draw: st.DrawFn) -> tuple[str, list[str], list[list[str]]]:
-    from board.exchange.workbook import SHEETS as SPECS
+    from board.exchange.sheets import SHEETS as SPECS
 
     spec = draw(st.sampled_from(SPECS))
     required = [c for c in spec.columns if c.empty == "required" or c.kind == "id"]
