@@ -129,7 +129,7 @@ class Planner:
         }
         meetings = w.meetings
         self.meetings = set(conn.execute(select(meetings.c.id)).scalars())
-        self.latest_meeting = w.latest_meeting(conn)
+        self.latest_meeting = w.latest_meeting(conn, today)
         self.names = Lookups(
             departments={i: r["name"] for i, r in self.current["departments"].items()},
             projects={i: r["code"] for i, r in self.current["projects"].items()},
