@@ -104,30 +104,41 @@ def init(db: Path, path: Path | None) -> None:
 @db_option(DEMO_DB, from_env=False)
 @click.option("--no-open", is_flag=True, help="help.demo.no_open")
 @click.option("--projects", type=CountType(0), default=0, help="help.demo.projects")
+@click.option("--fresh", is_flag=True, help="help.demo.fresh")
 @today_option
 @click.pass_obj
 def demo(
-    options: DisplayOptions, db: Path, no_open: bool, projects: int, today: date | None
+    options: DisplayOptions,
+    db: Path,
+    no_open: bool,
+    projects: int,
+    fresh: bool,
+    today: date | None,
 ) -> None:
     """Build the demo zone of the speech (and open it)."""
-    from board.store.demo import build_demo
+    from board.store.demo import build_demo, demo_has_changes
 
     # $BOARD_DB is not read here: a demo must never overwrite the office's real database.
     db = chosen_db(db)
     day = today or options.today or date.today()
     if db == DEMO_DB:
         db.parent.mkdir(exist_ok=True)
-    counts = build_demo(db, day, extra_projects=projects)
-    click.echo(
-        t(
-            "cli.demo_built",
-            path=db,
-            departments=counts["departments"],
-            projects=counts["projects"],
-            pledges=counts["pledges"],
-            blockers=counts["blockers"],
+    if not fresh and demo_has_changes(db):
+        # Someone wrote to it (the README's examples do): keep their work, say how to start over.
+        command = f"board demo --fresh --db {quoted(db)}"
+        click.echo(t("cli.demo_kept", path=db, command=command))
+    else:
+        counts = build_demo(db, day, extra_projects=projects)
+        click.echo(
+            t(
+                "cli.demo_built",
+                path=db,
+                departments=counts["departments"],
+                projects=counts["projects"],
+                pledges=counts["pledges"],
+                blockers=counts["blockers"],
+            )
         )
-    )
     if not no_open:
         opened = DisplayOptions(
             today=day if today or options.today else None,

@@ -594,4 +594,6 @@ STRINGS: dict[str, str] = {
     "reply.title": "title",
     "reply.held_on": "held on",
     "help.cmd.bench": "measure the board at scale: writes → screen, bursts, cold start, keys, idle CPU, memory",
+    "cli.demo_kept": "the demo database has changes: kept and opened as it is: {path} (to build it afresh: {command})",
+    "help.demo.fresh": "discard changes made to the demo database and build it afresh",
 }

@@ -355,6 +355,26 @@ def refuse_real_database(path: Path) -> None:
         raise BoardError(t("err.not_demo", path=path), kind="exists")
 
 
+def demo_has_changes(path: Path) -> bool:
+    """True when someone wrote to this demo file after it was built (its change log goes on
+    past where the demo's own history ends): rebuilding it would wipe that work."""
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    try:
+        raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
+        try:
+            top = raw.execute("SELECT coalesce(max(id), 0) FROM change_log").fetchone()[0]
+            mark = raw.execute(
+                "SELECT value FROM board_meta WHERE key = 'demo_log_top'"
+            ).fetchone()
+        finally:
+            raw.close()
+    except sqlite3.Error:
+        return False  # not readable as a demo: build_demo says why
+    built_top = int(mark[0]) if mark and str(mark[0]).isdigit() else 0
+    return int(top) > built_top
+
+
 def build_demo(
     path: Path, today: date, extra_projects: int = 0, source_path: Path | None = None
 ) -> dict[str, int]:
@@ -407,6 +427,11 @@ def build_demo(
             conn.exec_driver_sql("DELETE FROM change_log")
             upto = {table: len(rows[table]) for table in ("projects", "pledges", "blockers")}
             write_history(conn, today, CURRENT_MEETING, upto)
+            # Where the demo's own log ends: anything after it was written by someone.
+            conn.exec_driver_sql(
+                "INSERT OR REPLACE INTO board_meta (key, value) "
+                "SELECT 'demo_log_top', coalesce(max(id), 0) FROM change_log"
+            )
         engine.dispose()
         checkpoint(tmp)
         for suffix in ("-wal", "-shm"):
