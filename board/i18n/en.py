@@ -596,4 +596,8 @@ STRINGS: dict[str, str] = {
     "help.cmd.bench": "measure the board at scale: writes → screen, bursts, cold start, keys, idle CPU, memory",
     "cli.demo_kept": "the demo database has changes: kept and opened as it is: {path} (to build it afresh: {command})",
     "help.demo.fresh": "discard changes made to the demo database and build it afresh",
+    "header.next": "next: {title} {date}",
+    "header.target": "{days} days to the year's target date",
+    "header.target_past": "the year's target date was {days} days ago",
+    "header.target_today": "year's target date is today",
 }

@@ -604,4 +604,8 @@ STRINGS: dict[str, str] = {
     "help.cmd.bench": "测量看板在规模下的表现：外部写入 → 屏幕、突发写入、冷启动、按键、空闲 CPU、内存",
     "cli.demo_kept": "演示库已有改动，保留并打开：{path}（要重新生成请运行 {command}）",
     "help.demo.fresh": "丢弃对演示库的改动，重新生成",
+    "header.next": "下次：{title} {date}",
+    "header.target": "距年度目标截止 {days} 天",
+    "header.target_past": "年度目标截止已过 {days} 天",
+    "header.target_today": "今天年度目标截止",
 }

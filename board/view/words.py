@@ -89,3 +89,14 @@ def money(value: float | None) -> str:
     if value is None:
         return "—"
     return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+
+
+def countdowns(season_end: date | None, year_end: date | None, today: date) -> list[str]:
+    """The header's countdowns: to the winter shutdown, to 31 December of today's year, and to
+    the file's own year-end date under its own label when that is another day."""
+    out = [countdown(season_end, today, "season")]
+    december = date(today.year, 12, 31)
+    out.append(countdown(december, today, "year"))
+    if year_end is not None and year_end != december:
+        out.append(countdown(year_end, today, "target"))
+    return out

@@ -186,3 +186,17 @@ def test_rules_never_raise(
     board = evaluate(snap, today)
     assert board.projects[1].light in Light
     assert board.pledges[1] in Light
+
+
+def test_countdowns_count_to_31_december_and_name_another_year_end() -> None:
+    from board.view.words import countdowns
+
+    day = date(2026, 12, 1)
+    assert countdowns(date(2027, 3, 3), date(2026, 12, 31), day) == [
+        "距冬季停工 92 天",
+        "距年底 30 天",
+    ]
+    # A year-end date of the file's own (a target date) is said under its own label.
+    lines = countdowns(date(2026, 11, 20), date(2027, 1, 15), day)
+    assert lines == ["冬季停工已过 11 天", "距年底 30 天", "距年度目标截止 45 天"]
+    assert countdowns(None, None, date(2026, 12, 31))[1] == "今天是年底"

@@ -11,11 +11,12 @@ from rich.text import Text
 from textual.widgets import Static
 
 from board.domain.codes import STAGES
+from board.domain.since import current_meeting, next_meeting
 from board.domain.status import Light
 from board.i18n import t
 from board.ui.text import light_style, light_text
 from board.view.board import Board, kpi
-from board.view.words import clean, countdown, money
+from board.view.words import clean, countdowns, money
 
 
 @dataclass(frozen=True)
@@ -41,14 +42,20 @@ class BoardHeader(Static):
         right = Text(justify="right")
         if board is not None:
             snap = board.snapshot
-            meeting = snap.meeting
+            meeting = current_meeting(snap.meetings, board.today)
+            upcoming = next_meeting(snap.meetings, board.today)
             left.append(clean(snap.meta.zone_name) or "board", style="bold")
             if meeting is not None:
                 left.append(" · " + clean(meeting.title), style="bold")
             left.append(f"  {board.today.isoformat()}")
-            right.append(countdown(snap.meta.season_end, board.today, "season"), style="bold")
-            right.append(" · ")
-            right.append(countdown(snap.meta.year_end, board.today, "year"), style="bold")
+            if upcoming is not None and upcoming.held_on is not None:
+                when = f"{upcoming.held_on.month:02d}-{upcoming.held_on.day:02d}"
+                left.append("  " + t("header.next", title=clean(upcoming.title), date=when))
+            for i, line in enumerate(
+                countdowns(snap.meta.season_end, snap.meta.year_end, board.today)
+            ):
+                right.append(" · " if i else "")
+                right.append(line, style="bold")
             right.append("  ")
         if fresh.checked_at is not None:
             right.append(t("header.updated", time=fresh.checked_at.strftime("%H:%M:%S")) + " ")
