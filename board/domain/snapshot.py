@@ -110,6 +110,26 @@ class Blocker:
 
 
 @dataclass(frozen=True, slots=True)
+class Milestone:
+    """关键节点: a dated step of one project, done or not, with the unit that answers for it."""
+
+    id: int
+    project_id: int
+    name: str
+    due_on: date | None = None
+    department_id: int | None = None
+    done_on: date | None = None
+    note: str | None = None
+    sort_order: int = 0
+    version: int = 1
+    problems: tuple[str, ...] = ()
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None
+
+
+@dataclass(frozen=True, slots=True)
 class Sprint:
     id: int
     name: str
@@ -185,6 +205,7 @@ class Delta:
     projects: Mapping[int, Project | None]
     pledges: Mapping[int, Pledge | None]
     blockers: Mapping[int, Blocker | None]
+    milestones: Mapping[int, Milestone | None] = field(default_factory=dict)
     goals: frozenset[int] = frozenset()  # projects whose sprint goal changed
     sprint_changed: bool = False  # the sprint itself (its dates): every light may move
     meetings_changed: bool = False
@@ -199,6 +220,7 @@ class Snapshot:
     projects: tuple[Project, ...] = ()
     pledges: tuple[Pledge, ...] = ()
     blockers: tuple[Blocker, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
     meetings: tuple[Meeting, ...] = ()
     sprint: Sprint | None = None
     goals: Mapping[int, SprintGoal] = field(default_factory=_empty)

@@ -15,6 +15,7 @@ from enum import StrEnum
 from board.domain.codes import stage_index
 from board.domain.snapshot import (
     Blocker,
+    Milestone,
     Pledge,
     Project,
     Snapshot,
@@ -54,6 +55,7 @@ class Thresholds:
     behind_red: float = 30.0
     floating_amber: int = 90
     floating_red: int = 180
+    milestone_warn_days: int = 7
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -85,6 +87,23 @@ def blocker_light(blocker: Blocker, today: date, th: Thresholds = DEFAULT_THRESH
     if days_left < 0:
         return Light.RED
     if days_left <= th.pledge_warn_days:
+        return Light.AMBER
+    return Light.GREEN
+
+
+def milestone_light(
+    milestone: Milestone, today: date, th: Thresholds = DEFAULT_THRESHOLDS
+) -> Light:
+    """done → ✓; not done and past due → 红; due within N days (7; today included) → 黄;
+    else 绿."""
+    if milestone.is_done:
+        return Light.DONE
+    if milestone.due_on is None:
+        return Light.GREEN
+    days_left = (milestone.due_on - today).days
+    if days_left < 0:
+        return Light.RED
+    if days_left <= th.milestone_warn_days:
         return Light.AMBER
     return Light.GREEN
 
@@ -148,8 +167,10 @@ def project_status(
     open_blockers: Iterable[Blocker],
     today: date,
     th: Thresholds = DEFAULT_THRESHOLDS,
+    milestones: Iterable[Milestone] = (),
 ) -> ProjectStatus:
-    """The project's light and why: sprint lag, late stages, overdue blockers, floating time."""
+    """The project's light and why: sprint lag, late stages, overdue blockers and milestones
+    (an overdue milestone puts it at least at 黄), floating time."""
     reasons: list[str] = []
     lights: list[Light] = []
     expected = expected_progress(goal, sprint, today)
@@ -178,6 +199,9 @@ def project_status(
         and (project.stage_index < stage_index("completed"))
     ):
         reasons.append("complete_late")
+        lights.append(Light.AMBER)
+    if any(not m.is_done and m.due_on is not None and m.due_on < today for m in milestones):
+        reasons.append("milestone_overdue")
         lights.append(Light.AMBER)
     float_light = floating_light(floating, th)
     if float_light in (Light.AMBER, Light.RED):
@@ -240,6 +264,9 @@ class BoardStatus:
     pledges: Mapping[int, Light]
     departments: Mapping[int, DepartmentStatus]
     open_blockers: Mapping[int, tuple[Blocker, ...]] = field(default_factory=dict)
+    milestones: Mapping[int, Light] = field(default_factory=dict)
+    # Each project's milestones in their order (sort_order, due date, id).
+    milestones_by_project: Mapping[int, tuple[Milestone, ...]] = field(default_factory=dict)
 
 
 def evaluate(snapshot: Snapshot, today: date, th: Thresholds = DEFAULT_THRESHOLDS) -> BoardStatus:
@@ -249,9 +276,16 @@ def evaluate(snapshot: Snapshot, today: date, th: Thresholds = DEFAULT_THRESHOLD
     for blocker in snapshot.blockers:
         if blocker.is_open and blocker.project_id is not None:
             open_by_project[blocker.project_id].append(blocker)
+    by_project = milestones_by_project(snapshot.milestones)
     projects = {
         p.id: project_status(
-            p, snapshot.goals.get(p.id), snapshot.sprint, open_by_project.get(p.id, ()), today, th
+            p,
+            snapshot.goals.get(p.id),
+            snapshot.sprint,
+            open_by_project.get(p.id, ()),
+            today,
+            th,
+            by_project.get(p.id, ()),
         )
         for p in snapshot.projects
     }
@@ -264,5 +298,23 @@ def evaluate(snapshot: Snapshot, today: date, th: Thresholds = DEFAULT_THRESHOLD
         for d in snapshot.departments
     }
     return BoardStatus(
-        today, projects, pledges, departments, {k: tuple(v) for k, v in open_by_project.items()}
+        today,
+        projects,
+        pledges,
+        departments,
+        {k: tuple(v) for k, v in open_by_project.items()},
+        {m.id: milestone_light(m, today, th) for m in snapshot.milestones},
+        by_project,
     )
+
+
+def milestone_order(milestone: Milestone) -> tuple[int, date, int]:
+    """A project's milestones as a timeline: its own order, then by due date."""
+    return (milestone.sort_order, milestone.due_on or date.max, milestone.id)
+
+
+def milestones_by_project(milestones: Iterable[Milestone]) -> dict[int, tuple[Milestone, ...]]:
+    grouped: dict[int, list[Milestone]] = defaultdict(list)
+    for milestone in milestones:
+        grouped[milestone.project_id].append(milestone)
+    return {pid: tuple(sorted(rows, key=milestone_order)) for pid, rows in grouped.items()}

@@ -33,6 +33,7 @@ from board.store.rows import (
     read_change,
     read_departments,
     read_meeting,
+    read_milestone,
     read_pledge,
     read_project,
 )
@@ -154,12 +155,16 @@ def load_incremental(
     blockers, blocker_rows = patch(
         conn, previous.blockers, tables["blockers"], touched["blockers"], read_blocker
     )
+    milestones, milestone_rows = patch(
+        conn, previous.milestones, tables["milestones"], touched["milestones"], read_milestone
+    )
     return s.Snapshot(
         meta=read_meta(conn),
         departments=departments,
         projects=projects,
         pledges=pledges,
         blockers=blockers,
+        milestones=milestones,
         meetings=meetings,
         meeting_changes=meeting_changes,
         meeting_touched=meeting_touched,
@@ -174,6 +179,7 @@ def load_incremental(
             projects=project_rows,
             pledges=pledge_rows,
             blockers=blocker_rows,
+            milestones=milestone_rows,
             goals=changed_goals,
             sprint_changed=sprint != previous.sprint,
             meetings_changed=meetings_changed,

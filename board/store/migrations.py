@@ -18,7 +18,7 @@ from sqlalchemy import Connection, text
 from board.domain.codes import BLOCKER_CATEGORIES, CATEGORIES, PLEDGE_STATUSES, STAGES, sql_in
 from board.store.triggers import all_triggers
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA_V1 = f"""
 CREATE TABLE departments (
@@ -140,4 +140,31 @@ def step_3(conn: Connection) -> None:
         conn.exec_driver_sql(sql)
 
 
-STEPS: dict[int, Callable[[Connection], None]] = {2: step_2, 3: step_3}
+# Frozen as published, like SCHEMA_V1: a later change to the model gets a step of its own.
+MILESTONES_V4 = """
+CREATE TABLE milestones (
+    id INTEGER NOT NULL PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+    name TEXT NOT NULL CONSTRAINT ck_milestones_name CHECK (length(trim(name)) > 0),
+    due_on VARCHAR,
+    department_id INTEGER REFERENCES departments (id) ON DELETE SET NULL,
+    done_on VARCHAR, note TEXT,
+    sort_order INTEGER DEFAULT '0' NOT NULL,
+    version INTEGER DEFAULT '1' NOT NULL);
+CREATE INDEX ix_milestones_project_id ON milestones (project_id);
+CREATE INDEX ix_milestones_department_id ON milestones (department_id);
+CREATE INDEX ix_milestones_due_on ON milestones (due_on);
+"""
+
+
+def step_4(conn: Connection) -> None:
+    """v4: milestones (关键节点), with their indexes, change-log and version triggers."""
+    for statement in MILESTONES_V4.split(";"):
+        if statement.strip():
+            conn.exec_driver_sql(statement)
+    drop_triggers(conn)
+    for _name, sql in all_triggers(4):
+        conn.exec_driver_sql(sql)
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {2: step_2, 3: step_3, 4: step_4}

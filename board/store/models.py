@@ -3,7 +3,8 @@
 Table and column names are the contract of docs/schema.md. Dates are ISO `YYYY-MM-DD` text
 (other tools write them with plain SQL), money is 万元, and codes are the English words in
 `board/domain/codes.py`.
-Columns beyond the first published minimum: `version` on editable rows (conflict-safe edits),
+Schema 4 added `milestones` (关键节点). Columns beyond the first published minimum: `version`
+on editable rows (conflict-safe edits),
 `baseline_progress` / `target_note` on sprint goals (序时进度 needs a starting point, and a
 sprint target is said in words), and `note` on blockers (how it was resolved).
 """
@@ -150,6 +151,30 @@ class Blocker(Base):
     due_on: Mapped[str | None] = mapped_column(String)
     resolved_on: Mapped[str | None] = mapped_column(String)
     note: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+
+
+class Milestone(Base):
+    """关键节点: a dated step of one project (土地摘牌, 施工许可, 主体封顶…) and its unit."""
+
+    __tablename__ = "milestones"
+    __table_args__ = (
+        CheckConstraint("length(trim(name)) > 0", name="ck_milestones_name"),
+        Index("ix_milestones_project_id", "project_id"),
+        Index("ix_milestones_department_id", "department_id"),
+        Index("ix_milestones_due_on", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[str | None] = mapped_column(String)
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL")
+    )
+    done_on: Mapped[str | None] = mapped_column(String)
+    note: Mapped[str | None] = mapped_column(Text)
+    sort_order: Mapped[int] = mapped_column(Integer, server_default="0")
     version: Mapped[int] = mapped_column(Integer, server_default="1")
 
 

@@ -40,11 +40,13 @@ from board.store.rows import (
     read_departments,
     read_goal,
     read_meeting,
+    read_milestone,
     read_pledge,
     read_project,
 )
 
 RECENT_CHANGES = 300
+MILESTONES = m.Milestone.__table__
 
 
 def read_meta(conn: Connection) -> s.Meta:
@@ -198,6 +200,7 @@ def load_snapshot(conn: Connection, data_version: int = 0) -> s.Snapshot:
         projects=read_fast(conn, m.Project.__table__, PROJECT_FIELDS, fast_project, read_project),
         pledges=read_fast(conn, m.Pledge.__table__, PLEDGE_FIELDS, fast_pledge, read_pledge),
         blockers=read_fast(conn, m.Blocker.__table__, BLOCKER_FIELDS, fast_blocker, read_blocker),
+        milestones=read_all(conn, MILESTONES, read_milestone, MILESTONES.c.id),
         meetings=meetings,
         meeting_changes=meeting_changes,
         meeting_touched=meeting_touched,

@@ -192,6 +192,22 @@ def read_blocker(row: Mapping[str, Any]) -> s.Blocker:
     )
 
 
+def read_milestone(row: Mapping[str, Any]) -> s.Milestone:
+    r = RowReader(row)
+    return s.Milestone(
+        id=row["id"],
+        project_id=r.integer("project_id"),
+        name=r.text("name"),
+        due_on=r.date("due_on"),
+        department_id=r.opt_int("department_id"),
+        done_on=r.date("done_on"),
+        note=r.opt_text("note"),
+        sort_order=r.integer("sort_order"),
+        version=r.integer("version", 1),
+        problems=tuple(r.problems),
+    )
+
+
 def read_meeting(row: Mapping[str, Any]) -> s.Meeting:
     r = RowReader(row)
     return s.Meeting(id=row["id"], held_on=r.date("held_on"), title=r.text("title"))

@@ -65,6 +65,10 @@ WATCHED: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
             "note",
         ),
     ),
+    "milestones": (
+        "name",
+        ("project_id", "name", "due_on", "department_id", "done_on", "note", "sort_order"),
+    ),
     "sprints": ("name", ("name", "starts_on", "ends_on")),
     "sprint_goals": (
         "project_id",
@@ -86,6 +90,7 @@ VERSIONED: Final[dict[str, bool]] = {
     "projects": True,
     "pledges": True,
     "blockers": False,
+    "milestones": False,
 }
 
 NOW: Final = "strftime('%Y-%m-%d %H:%M:%S', 'now', 'localtime')"
@@ -144,6 +149,8 @@ ADDED_IN: Final = {
     ("blockers", "note"): 3,
 }
 VERSIONS_FROM: Final = 2  # row versions (and their bump triggers) came with schema 2
+# Tables that appeared after schema 1, and the version that added them.
+TABLE_ADDED_IN: Final = {"milestones": 4}
 
 
 def all_triggers(version: int) -> list[tuple[str, str]]:
@@ -151,10 +158,14 @@ def all_triggers(version: int) -> list[tuple[str, str]]:
     file; a migration step passes its own)."""
     triggers: list[tuple[str, str]] = []
     for table, (summary, columns) in WATCHED.items():
+        if TABLE_ADDED_IN.get(table, 1) > version:
+            continue
         present = tuple(c for c in columns if ADDED_IN.get((table, c), 1) <= version)
         triggers.extend(change_log_triggers(table, summary, present))
     if version >= VERSIONS_FROM:
         for table, stamped in VERSIONED.items():
+            if TABLE_ADDED_IN.get(table, 1) > version:
+                continue
             present = tuple(c for c in WATCHED[table][1] if ADDED_IN.get((table, c), 1) <= version)
             triggers.append(version_trigger(table, stamped, present))
     return triggers

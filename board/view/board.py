@@ -19,13 +19,23 @@ from typing import Any
 
 from board.domain.diff import SnapshotDiff, diff_snapshots
 from board.domain.since import SinceReport, last_meeting, overdue_since, since_last_meeting
-from board.domain.snapshot import Blocker, Delta, Department, Pledge, Project, Snapshot
+from board.domain.snapshot import (
+    Blocker,
+    Delta,
+    Department,
+    Milestone,
+    Pledge,
+    Project,
+    Snapshot,
+)
 from board.domain.status import (
     BoardStatus,
     Light,
     blocker_light,
     department_status,
     evaluate,
+    milestone_light,
+    milestone_order,
     pledge_light,
     project_status,
 )
@@ -244,6 +254,36 @@ def _changed(rows: Mapping[int, Any], before: Mapping[int, Any]) -> frozenset[in
     return frozenset(i for i, row in rows.items() if row is not None and row != before.get(i))
 
 
+def _patched_milestones(
+    old: Board, delta: Delta
+) -> tuple[Mapping[int, Light], Mapping[int, tuple[Milestone, ...]], set[int]]:
+    """Milestone lights and timelines brought up to `delta`, and the projects whose milestones
+    changed (their light may move: an overdue milestone makes a project amber)."""
+    if not delta.milestones:
+        return old.status.milestones, old.status.milestones_by_project, set()
+    today = old.today
+    lights = dict(old.status.milestones)
+    timelines = dict(old.status.milestones_by_project)
+    projects: set[int] = set()
+    for ident, row in delta.milestones.items():
+        lights.pop(ident, None)
+        if row is not None:
+            lights[ident] = milestone_light(row, today)
+            projects.add(row.project_id)
+    for timeline in old.status.milestones_by_project.values():
+        projects.update(m.project_id for m in timeline if m.id in delta.milestones)
+    for project_id in projects:
+        kept = [m for m in timelines.get(project_id, ()) if m.id not in delta.milestones]
+        kept += [
+            m for m in delta.milestones.values() if m is not None and m.project_id == project_id
+        ]
+        if kept:
+            timelines[project_id] = tuple(sorted(kept, key=milestone_order))
+        else:
+            timelines.pop(project_id, None)
+    return lights, timelines, projects
+
+
 def _patched(old: Board, snapshot: Snapshot, delta: Delta) -> Board:
     """`old` brought up to `snapshot`, redoing only what the rows in `delta` touch."""
     today = old.today
@@ -319,8 +359,10 @@ def _patched(old: Board, snapshot: Snapshot, delta: Delta) -> Board:
         else:
             open_blockers.pop(project_id, None)
 
+    milestone_lights, milestone_map, milestone_projects = _patched_milestones(old, delta)
+
     project_status_map = dict(old.status.projects)
-    for project_id in set(delta.projects) | blocker_projects | delta.goals:
+    for project_id in set(delta.projects) | blocker_projects | delta.goals | milestone_projects:
         project = projects.get(project_id)
         if project is None:
             project_status_map.pop(project_id, None)
@@ -331,6 +373,7 @@ def _patched(old: Board, snapshot: Snapshot, delta: Delta) -> Board:
                 snapshot.sprint,
                 open_blockers.get(project_id, ()),
                 today,
+                milestones=milestone_map.get(project_id, ()),
             )
 
     searched = set(delta.projects) | pledge_projects
@@ -381,7 +424,15 @@ def _patched(old: Board, snapshot: Snapshot, delta: Delta) -> Board:
 
     board = Board(
         snapshot=snapshot,
-        status=BoardStatus(today, project_status_map, lights, dept_status, open_blockers),
+        status=BoardStatus(
+            today,
+            project_status_map,
+            lights,
+            dept_status,
+            open_blockers,
+            milestone_lights,
+            milestone_map,
+        ),
         departments=departments,
         projects=projects,
         pledges=pledges,
@@ -406,7 +457,7 @@ def _patched(old: Board, snapshot: Snapshot, delta: Delta) -> Board:
         search=search,
         pledge_text=pledge_texts,
         blocker_text=blocker_texts,
-        touched=frozenset(searched | blocker_projects | delta.goals),
+        touched=frozenset(searched | blocker_projects | delta.goals | milestone_projects),
         inherited=old.memo,
     )
     figures: Kpi | None = old.memo.get("kpi")

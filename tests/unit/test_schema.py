@@ -238,6 +238,7 @@ BAD_WRITES = {
     "(sprint_id, project_id, baseline_progress) VALUES (1, 1, 101)",
     ("ck_change_log_action", "unknown code"): "INSERT INTO change_log "
     "(table_name, row_id, action) VALUES ('projects', 1, 'upsert')",
+    ("ck_milestones_name", "blank"): "INSERT INTO milestones (project_id, name) VALUES (1, '  ')",
 }
 
 
@@ -315,8 +316,8 @@ def test_every_foreign_key_column_is_indexed(db: Path) -> None:
             assert column in leading, f"{table}.{column} has no index"
             checked += 1
     conn.close()
-    # projects.lead_department_id; pledges x3; blockers x2; sprint_goals x2.
-    assert checked == 8
+    # projects.lead_department_id; pledges x3; blockers x2; sprint_goals x2; milestones x2.
+    assert checked == 10
 
 
 def test_foreign_keys_match_the_contract(db: Path) -> None:
@@ -336,6 +337,8 @@ def test_foreign_keys_match_the_contract(db: Path) -> None:
         ("blockers", "department_id", "departments", "id"),
         ("sprint_goals", "sprint_id", "sprints", "id"),
         ("sprint_goals", "project_id", "projects", "id"),
+        ("milestones", "project_id", "projects", "id"),
+        ("milestones", "department_id", "departments", "id"),
     }
 
 
@@ -353,6 +356,7 @@ CONTRACT_COLUMNS = {
         "sprints": "id name starts_on ends_on",
         "sprint_goals": "sprint_id project_id target_stage target_progress target_investment",
         "meetings": "id held_on title",
+        "milestones": "id project_id name due_on department_id done_on note sort_order",
         "change_log": "id at table_name row_id action column_name old_value new_value",
         "board_meta": "key value",
     }.items()
@@ -377,7 +381,7 @@ def test_board_meta_holds_schema_version_and_zone(db: Path) -> None:
     conn = connect(db)
     meta = dict(conn.execute("SELECT key, value FROM board_meta"))
     conn.close()
-    assert meta["schema_version"] == str(SCHEMA_VERSION) == "3"
+    assert meta["schema_version"] == str(SCHEMA_VERSION) == "4"
     assert {k: meta[k] for k in META} == META
 
 
