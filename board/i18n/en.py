@@ -104,6 +104,7 @@ STRINGS: dict[str, str] = {
     "reason.floating_red": "signed 180+ days ago and not landed",
     "reason.floating_amber": "signed 90+ days ago and not landed",
     "reason.goal_reached": "sprint goal reached",
+    "reason.milestone_overdue": "a milestone is past due and not done",
     "table.pledges": "pledge",
     "table.projects": "project",
     "table.blockers": "blocker",

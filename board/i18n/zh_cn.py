@@ -107,6 +107,7 @@ STRINGS: dict[str, str] = {
     "reason.floating_red": "签约后漂浮 180 天以上未落地",
     "reason.floating_amber": "签约后漂浮 90 天以上未落地",
     "reason.goal_reached": "已完成冲刺目标",
+    "reason.milestone_overdue": "有关键节点逾期未完成",
     "table.pledges": "表态",
     "table.projects": "项目",
     "table.blockers": "问题",

@@ -450,7 +450,8 @@ def _patched(old: Board, snapshot: Snapshot, delta: Delta) -> Board:
         overdue=overdue,
         changed=SnapshotDiff(
             projects=_changed(delta.projects, old.projects)
-            | {p for p in delta.goals if p in snapshot.goals},
+            | {p for p in delta.goals if p in snapshot.goals}
+            | {p for p in milestone_projects if p in projects},
             departments=frozenset(changed_departments),
             blockers=_changed(delta.blockers, old.blockers),
         ),
