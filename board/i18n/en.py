@@ -620,4 +620,7 @@ STRINGS: dict[str, str] = {
     "help.milestone.week": "only this week's: due within 7 days or overdue, not done",
     "help.milestone.list_dept": "only this unit",
     "reply.department_id": "unit",
+    "kpi.start_rate": "started {done}/{planned} {pct}",
+    "kpi.complete_rate": "completed {done}/{planned} {pct}",
+    "kpi.produce_rate": "producing {done}/{planned} {pct}",
 }

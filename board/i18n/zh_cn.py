@@ -628,4 +628,7 @@ STRINGS: dict[str, str] = {
     "help.milestone.week": "只看本周节点：7 天内到期或已逾期、未完成的",
     "help.milestone.list_dept": "只看这个责任单位",
     "reply.department_id": "责任单位",
+    "kpi.start_rate": "开工率 {done}/{planned} {pct}",
+    "kpi.complete_rate": "竣工率 {done}/{planned} {pct}",
+    "kpi.produce_rate": "投产率 {done}/{planned} {pct}",
 }

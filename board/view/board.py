@@ -10,8 +10,7 @@ the same either way (tests/test_incremental.py builds both and compares).
 
 from __future__ import annotations
 
-import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,58 +38,7 @@ from board.domain.status import (
     pledge_light,
     project_status,
 )
-
-
-@dataclass(frozen=True)
-class Kpi:
-    """The KPI strip's figures: projects per stage and per light, year investment, open blockers."""
-
-    stages: Mapping[str, int]
-    lights: Mapping[Light, int]
-    plan: float
-    done: float
-    open_blockers: int
-
-    @classmethod
-    def count(cls, board: Board) -> Kpi:
-        projects = board.snapshot.projects
-        return cls(
-            stages=Counter(p.stage for p in projects),
-            lights=Counter(s.light for s in board.status.projects.values()),
-            plan=math.fsum(p.year_plan_investment or 0.0 for p in projects),
-            done=math.fsum(p.year_done_investment or 0.0 for p in projects),
-            open_blockers=sum(1 for b in board.snapshot.blockers if b.is_open),
-        )
-
-    def patched(
-        self, old: Board, new: Board, projects: Iterable[int], blockers: Iterable[int]
-    ) -> Kpi:
-        """These figures moved from `old` to `new`, where only `projects` and `blockers` changed
-        (counted out as they were, in as they are)."""
-        stages, lights = Counter(self.stages), Counter(self.lights)
-        plan, done = [self.plan], [self.done]
-        for board, sign in ((old, -1), (new, 1)):
-            for ident in projects:
-                project = board.projects.get(ident)
-                if project is None:
-                    continue
-                stages[project.stage] += sign
-                lights[board.status.projects[ident].light] += sign
-                plan.append(sign * (project.year_plan_investment or 0.0))
-                done.append(sign * (project.year_done_investment or 0.0))
-        open_blockers = self.open_blockers
-        for ident in blockers:
-            before, after = old.blockers.get(ident), new.blockers.get(ident)
-            open_blockers += (after is not None and after.is_open) - (
-                before is not None and before.is_open
-            )
-        return Kpi(
-            stages=+stages,
-            lights=+lights,
-            plan=math.fsum(plan),
-            done=math.fsum(done),
-            open_blockers=open_blockers,
-        )
+from board.view.kpi import KPI_KEY, Kpi
 
 
 def urgency(pledge: Pledge, light: Light) -> tuple[int, date]:
@@ -156,14 +104,6 @@ class Board:
     def blocker_light(self, blocker: Blocker) -> Light:
         """The blocker's light as of the board's day (`board.domain.status.blocker_light`)."""
         return blocker_light(blocker, self.today)
-
-
-def kpi(board: Board) -> Kpi:
-    """The KPI figures of `board`: counted once, or patched from the last board's."""
-    figures: Kpi | None = board.memo.get("kpi")
-    if figures is None:
-        figures = board.memo["kpi"] = Kpi.count(board)
-    return figures
 
 
 def search_text(
@@ -461,7 +401,7 @@ def _patched(old: Board, snapshot: Snapshot, delta: Delta) -> Board:
         touched=frozenset(searched | blocker_projects | delta.goals | milestone_projects),
         inherited=old.memo,
     )
-    figures: Kpi | None = old.memo.get("kpi")
+    figures: Kpi | None = old.memo.get(KPI_KEY)
     if figures is not None and board.touched is not None:
-        board.memo["kpi"] = figures.patched(old, board, board.touched, delta.blockers)
+        board.memo[KPI_KEY] = figures.patched(old, board, board.touched, delta.blockers)
     return board

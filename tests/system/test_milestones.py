@@ -152,3 +152,42 @@ def test_a_milestone_written_by_another_tool_moves_the_live_board(demo_db: Path)
         assert kf01 in (patched.changed.projects if patched.changed else ())
     finally:
         source.close()
+
+
+def test_rates_match_a_hand_count_of_the_demo(demo_db: Path) -> None:
+    from board.view.kpi import kpi
+
+    day = TODAY.isoformat()
+    con = sqlite3.connect(demo_db)
+    try:
+
+        def count(where: str) -> int:
+            return int(con.execute(f"SELECT count(*) FROM projects WHERE {where}").fetchone()[0])
+
+        start = (
+            count(
+                f"planned_start_on <= '{day}' AND stage IN ('started', 'completed', 'producing')"
+            ),
+            count(f"planned_start_on <= '{day}'"),
+        )
+        complete = (
+            count(f"planned_complete_on <= '{day}' AND stage IN ('completed', 'producing')"),
+            count(f"planned_complete_on <= '{day}'"),
+        )
+        produce = (
+            count(f"planned_complete_on <= '{day}' AND stage = 'producing'"),
+            count(f"planned_complete_on <= '{day}'"),
+        )
+    finally:
+        con.close()
+    source = SnapshotSource(demo_db)
+    try:
+        snapshot = source.poll(force=True)
+    finally:
+        source.close()
+    assert snapshot is not None
+    figures = kpi(Board.build(snapshot, TODAY)).rates
+    assert (figures.start.done, figures.start.planned) == start
+    assert (figures.complete.done, figures.complete.planned) == complete
+    assert (figures.produce.done, figures.produce.planned) == produce
+    assert start[1] > 0  # the demo has projects due to have started

@@ -17,7 +17,8 @@ from board.store.demo import build_demo
 from board.store.engine import make_engine
 from board.store.reader import load_snapshot
 from board.store.source import SnapshotSource
-from board.view.board import Board, kpi
+from board.view.board import Board
+from board.view.kpi import kpi
 from board.view.selections import ViewState, select_blockers, select_departments, select_projects
 from tests.conftest import TODAY
 

@@ -15,7 +15,8 @@ from board.domain.since import current_meeting, next_meeting
 from board.domain.status import Light
 from board.i18n import t
 from board.ui.text import light_style, light_text
-from board.view.board import Board, kpi
+from board.view.board import Board
+from board.view.kpi import kpi
 from board.view.words import clean, countdowns, money
 
 
@@ -112,6 +113,14 @@ class KpiStrip(Static):
         pct = f"{done / plan:.0%}" if plan else "—"
         text.append("│ ", style="dim")
         text.append(t("kpi.investment", done=money(done), plan=money(plan), pct=pct) + "  ")
+        text.append("│ ", style="dim")
+        for key, rate in (
+            ("kpi.start_rate", figures.rates.start),
+            ("kpi.complete_rate", figures.rates.complete),
+            ("kpi.produce_rate", figures.rates.produce),
+        ):
+            share = "—" if rate.share is None else f"{rate.share:.0%}"
+            text.append(t(key, done=rate.done, planned=rate.planned, pct=share) + "  ")
         text.append("│ ", style="dim")
         text.append(t("kpi.blockers", count=figures.open_blockers), style="bold")
         if text.markup != getattr(self, "_shown", None):
