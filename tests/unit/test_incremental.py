@@ -179,6 +179,7 @@ def test_incremental_equals_full(
             )
             assert patched_kpi.plan == pytest.approx(fresh_kpi.plan)
             assert patched_kpi.done == pytest.approx(fresh_kpi.done)
+            assert patched_kpi.rates == fresh_kpi.rates
         # Every next board was patched from the last one (none of these changes the sprint).
         assert patched == loads
     finally:
