@@ -17,6 +17,7 @@ from board.domain.snapshot import (
     Blocker,
     ChangeEntry,
     Meeting,
+    Milestone,
     Pledge,
     Project,
     Snapshot,
@@ -29,6 +30,8 @@ KINDS = (
     "pledge_overdue",
     "blocker_opened",
     "blocker_closed",
+    "milestone_done",
+    "milestone_overdue",
 )
 
 
@@ -78,12 +81,20 @@ def is_reported(entry: ChangeEntry) -> bool:
         return action == "insert" or (
             action == "update" and column == "resolved_on" and bool(entry.new_value)
         )
+    if table == "milestones":
+        return action == "update" and column == "done_on" and bool(entry.new_value)
     return False
 
 
 # How many of the latest dated meetings the log is kept and read for: the one today's report
 # compares against is the latest held before today, and one more may already be planned.
 LOG_MEETINGS = 3
+
+
+def milestone_text(milestone: Milestone, projects: Mapping[int, Project]) -> str:
+    """项目 · 节点: a milestone is read with its project."""
+    project = projects.get(milestone.project_id)
+    return f"{project.name} · {milestone.name}" if project is not None else milestone.name
 
 
 def log_cutoff(meetings: Iterable[Meeting]) -> str | None:
@@ -181,6 +192,24 @@ def since_last_meeting(
                 add("blocker_opened", blocker.department_id, c.row_id, blocker.description)
             elif c.action == "update" and c.column_name == "resolved_on" and c.new_value:
                 add("blocker_closed", blocker.department_id, c.row_id, blocker.description)
+    milestones = {m.id: m for m in snapshot.milestones}
+    done_ids = {c.row_id for c in entries if c.table_name == "milestones"}  # once each
+    for ident in sorted(done_ids):
+        milestone = milestones.get(ident)
+        if milestone is not None and milestone.is_done:
+            text = milestone_text(milestone, projects)
+            add("milestone_done", milestone.department_id, milestone.id, text)
+    for milestone in snapshot.milestones:
+        deadline = milestone.due_on
+        if not milestone.is_done and deadline is not None and since <= deadline < today:
+            text = milestone_text(milestone, projects)
+            add(
+                "milestone_overdue",
+                milestone.department_id,
+                milestone.id,
+                text,
+                deadline.isoformat(),
+            )
     for pledge in overdue:
         due = pledge.due_on.isoformat() if pledge.due_on else ""
         add("pledge_overdue", pledge.department_id, pledge.id, pledge.content, due)

@@ -623,4 +623,6 @@ STRINGS: dict[str, str] = {
     "kpi.start_rate": "started {done}/{planned} {pct}",
     "kpi.complete_rate": "completed {done}/{planned} {pct}",
     "kpi.produce_rate": "producing {done}/{planned} {pct}",
+    "since.milestone_done": "milestone done",
+    "since.milestone_overdue": "milestone newly overdue",
 }

@@ -631,4 +631,6 @@ STRINGS: dict[str, str] = {
     "kpi.start_rate": "开工率 {done}/{planned} {pct}",
     "kpi.complete_rate": "竣工率 {done}/{planned} {pct}",
     "kpi.produce_rate": "投产率 {done}/{planned} {pct}",
+    "since.milestone_done": "节点完成",
+    "since.milestone_overdue": "节点新逾期",
 }

@@ -27,6 +27,7 @@ from board.errors import BoardError
 from board.i18n import t
 from board.store import models as m
 from board.store.demo_history import EARLIER_DAYS, write_history
+from board.store.demo_milestones import milestone_rows
 from board.store.engine import checkpoint, explain, make_engine
 from board.store.schema import ensure_writable_dir, install_schema, set_wal
 
@@ -173,6 +174,7 @@ def zone_rows(source: Mapping[str, Any], day: DayLayer) -> dict[str, list[dict[s
         "sprint_goals": goals,
         "pledges": pledges,
         "blockers": blockers,
+        "milestones": milestone_rows(projects, dept_id, day.today),
     }
 
 
@@ -321,6 +323,7 @@ TABLES = {
         "sprint_goals",
         "pledges",
         "blockers",
+        "milestones",
     )
 }
 

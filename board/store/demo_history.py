@@ -3,9 +3,9 @@
 A demo whose history starts at build time shows nothing under 自上次调度会以来 on its first run.
 So the demo holds an earlier meeting (`EARLIER_DAYS` back) and the log gets the events of the
 fortnight since, read off the rows themselves: pledges done since then, blockers opened and
-closed, stages reached, and the pledges made at today's meeting. Each entry has the shape the
-triggers give (one row per changed column; a summary on insert), stamped at the day it
-happened, so the board reads it like any other write.
+closed, stages reached, milestones done, and the pledges made at today's meeting. Each entry
+has the shape the triggers give (one row per changed column; a summary on insert), stamped at
+the day it happened, so the board reads it like any other write.
 """
 
 from __future__ import annotations
@@ -83,6 +83,12 @@ def since_entries(
                 out.append(
                     entry(at, "projects", row["id"], "update", "stage", STAGES[index - 1], stage)
                 )
+    milestones = tables["milestones"]
+    for row in conn.execute(select(milestones)).mappings():
+        done = row["done_on"]
+        if done and start <= done <= now:
+            at = stamp(done, 17)
+            out.append(entry(at, "milestones", row["id"], "update", "done_on", None, done))
     out.sort(key=lambda e: (e["at"], e["table_name"], e["row_id"]))
     return out
 

@@ -113,6 +113,13 @@ REPORTED = or_(
         ),
     ),
     and_(
+        LOG.c.table_name == "milestones",
+        LOG.c.action == "update",
+        LOG.c.column_name == "done_on",
+        LOG.c.new_value.is_not(None),
+        LOG.c.new_value != "",
+    ),
+    and_(
         LOG.c.table_name == "blockers",
         or_(
             LOG.c.action == "insert",

@@ -105,6 +105,12 @@ def test_the_cli_adds_lists_and_closes_milestones(demo_db: Path, tmp_path: Path)
     day = TODAY.isoformat()
     due = (TODAY + timedelta(days=3)).isoformat()
     late = (TODAY - timedelta(days=2)).isoformat()
+    first_id = json.loads(
+        run_cli(
+            "--today", day, "milestone", "list", "--db", str(demo_db), "--json", cwd=tmp_path
+        ).stdout
+    )  # the demo's own milestones: ours come after them
+    ours = {m["id"] for m in first_id}
     added = run_cli("milestone", "add", "--db", str(demo_db), "KF-06", "--due", due, "--dept",
                     "规划建设局", "施工许可", cwd=tmp_path)  # fmt: skip
     assert added.returncode == 0, added.stderr
@@ -114,12 +120,14 @@ def test_the_cli_adds_lists_and_closes_milestones(demo_db: Path, tmp_path: Path)
     late_id = json.loads(overdue.stdout)["id"]
     listed = run_cli("--today", day, "milestone", "list", "--db", str(demo_db), "--json",
                      cwd=tmp_path)  # fmt: skip
-    rows = json.loads(listed.stdout)
+    rows = [r for r in json.loads(listed.stdout) if r["id"] not in ours]
     assert [r["name"] for r in rows] == ["主体封顶", "施工许可"]  # red first
     assert [r["light"] for r in rows] == ["red", "amber"]
     only = run_cli("--today", day, "milestone", "list", "--db", str(demo_db), "--overdue",
                    "--json", cwd=tmp_path)  # fmt: skip
-    assert [r["name"] for r in json.loads(only.stdout)] == ["主体封顶"]
+    overdue_rows = [r for r in json.loads(only.stdout) if r["id"] not in ours]
+    assert [r["name"] for r in overdue_rows] == ["主体封顶"]
+    assert all(r["light"] == "red" for r in json.loads(only.stdout))
     closed = run_cli("--today", day, "milestone", "done", str(late_id), "--db", str(demo_db),
                      cwd=tmp_path)  # fmt: skip
     assert closed.returncode == 0 and closed.stdout.startswith("已完成关键节点")

@@ -275,3 +275,28 @@ def test_build_reports_counts(tmp_path: Path) -> None:
     assert counts["departments"] == 14
     assert counts["meetings"] == 2 and counts["sprints"] == 1
     assert counts["projects"] >= 20 and counts["pledges"] >= 40 and counts["blockers"] >= 6
+
+
+def test_landed_and_started_projects_have_milestones(demo: tuple[sqlite3.Connection, date]) -> None:
+    conn, today = demo
+    per_project = dict(
+        conn.execute(
+            "SELECT p.code, count(m.id) FROM projects p LEFT JOIN milestones m "
+            "ON m.project_id = p.id WHERE p.stage IN ('landed', 'started') GROUP BY p.id"
+        ).fetchall()
+    )
+    assert per_project and all(3 <= n <= 6 for n in per_project.values()), per_project
+    day = today.isoformat()
+    week = (today + timedelta(days=7)).isoformat()
+    done = scalar(conn, "SELECT count(*) FROM milestones WHERE done_on IS NOT NULL")
+    overdue = scalar(
+        conn, f"SELECT count(*) FROM milestones WHERE done_on IS NULL AND due_on < '{day}'"
+    )
+    this_week = scalar(
+        conn,
+        "SELECT count(*) FROM milestones WHERE done_on IS NULL "
+        f"AND due_on BETWEEN '{day}' AND '{week}'",
+    )
+    assert done > 0 and overdue > 0 and this_week > 0
+    names = set(column(conn, "SELECT DISTINCT name FROM milestones"))
+    assert {"土地摘牌", "施工许可", "主体封顶"} <= names

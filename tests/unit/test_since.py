@@ -31,6 +31,7 @@ def craft(db: Path) -> None:
     write_sql(
         db,
         f"""
+        DELETE FROM milestones;
         DELETE FROM change_log;
         DELETE FROM meetings WHERE held_on < '{TODAY}';
         INSERT INTO meetings (held_on, title) VALUES ('{LAST}', '上次调度会');

@@ -17,6 +17,8 @@ GLYPHS = {
     "pledge_overdue": "■",
     "blocker_opened": "！",
     "blocker_closed": "✓",
+    "milestone_done": "◇",
+    "milestone_overdue": "▼",
 }
 
 
@@ -59,7 +61,7 @@ class SinceScreen(DetailScreen):
                 if item.kind == "stage_up" and ">" in detail:
                     old, new = detail.split(">", 1)
                     detail = f"{t(f'stage.{old}')} → {t(f'stage.{new}')}"
-                elif item.kind == "pledge_overdue":
+                elif item.kind in ("pledge_overdue", "milestone_overdue"):
                     detail = t("since.due", date=detail)
                 table.add_row(
                     Text(GLYPHS[item.kind]),
