@@ -167,7 +167,7 @@ def zone_rows(source: Mapping[str, Any], day: DayLayer) -> dict[str, list[dict[s
             {
                 "id": 1,
                 "name": zone["sprint_name"],
-                "starts_on": day(0),
+                "starts_on": day(zone.get("sprint_start_in", 0)),
                 "ends_on": day(zone["season_end_in"]),
             }
         ],

@@ -10,6 +10,7 @@ the day it happened, so the board reads it like any other write.
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 from typing import Any
 
@@ -83,6 +84,7 @@ def since_entries(
                 out.append(
                     entry(at, "projects", row["id"], "update", "stage", STAGES[index - 1], stage)
                 )
+    out += weekly_values(conn, today, upto)
     milestones = tables["milestones"]
     for row in conn.execute(select(milestones)).mappings():
         done = row["done_on"]
@@ -90,6 +92,57 @@ def since_entries(
             at = stamp(done, 17)
             out.append(entry(at, "milestones", row["id"], "update", "done_on", None, done))
     out.sort(key=lambda e: (e["at"], e["table_name"], e["row_id"]))
+    return out
+
+
+WEEKS = 8  # of the sprint gone by: the trends draw from its start
+
+
+def weekly_values(conn: Connection, today: date, upto: dict[str, int]) -> list[dict[str, Any]]:
+    """A Friday-evening progress report per project for the sprint's weeks so far: progress
+    from the goal's baseline up to where the project stands today, year investment from a bit
+    over half of today's up to today's, as a secretary would have typed them week by week."""
+    tables = m.Base.metadata.tables
+    projects, goals = tables["projects"], tables["sprint_goals"]
+    rng = random.Random(5)
+    query = (
+        select(
+            projects.c.id,
+            projects.c.progress,
+            projects.c.year_done_investment,
+            goals.c.baseline_progress,
+        )
+        .join(goals, goals.c.project_id == projects.c.id)
+        .where(projects.c.id <= upto["projects"])
+        .order_by(projects.c.id)
+    )
+    out: list[dict[str, Any]] = []
+    for ident, progress, done, baseline in conn.execute(query):
+        before_p, before_d = int(baseline or 0), round(float(done or 0) * 0.55)
+        for week in range(1, WEEKS + 1):
+            share = (week / WEEKS) ** rng.uniform(0.8, 1.3)
+            at = stamp((today - timedelta(days=7 * (WEEKS - week) + 1)).isoformat(), 18)
+            value_p = (
+                round(before_p + (int(progress) - before_p) * share) if week < WEEKS else progress
+            )
+            if value_p != before_p:
+                out.append(entry(at, "projects", ident, "update", "progress", before_p, value_p))
+                before_p = value_p
+            if done is not None:
+                value_d = round(float(done) * (0.55 + 0.45 * share)) if week < WEEKS else done
+                if value_d != before_d:
+                    out.append(
+                        entry(
+                            at,
+                            "projects",
+                            ident,
+                            "update",
+                            "year_done_investment",
+                            before_d,
+                            value_d,
+                        )
+                    )
+                    before_d = value_d
     return out
 
 

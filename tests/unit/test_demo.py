@@ -201,7 +201,7 @@ def test_sprint_runs_to_season_end(demo: tuple[sqlite3.Connection, date]) -> Non
     conn, today = demo
     meta = dict(conn.execute("SELECT key, value FROM board_meta"))
     ((starts_on, ends_on),) = conn.execute("SELECT starts_on, ends_on FROM sprints").fetchall()
-    assert starts_on == today.isoformat()
+    assert starts_on == (today - timedelta(days=56)).isoformat()  # eight weeks of history
     assert ends_on == meta["season_end"]
     assert 80 <= days(meta["season_end"], today) <= 100  # about three months
     assert meta["year_end"] == f"{today.year}-12-31"  # 距年底 counts to 31 December
