@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 from textual import work
 from textual.binding import Binding
-from textual.message import Message
 
 from board.domain.codes import BLOCKER_CATEGORIES, PLEDGE_STATUSES, STAGE_DATE_COLUMNS, STAGES
 from board.errors import BoardError
 from board.i18n import t
 from board.store import writer as w
 from board.store.values import check_date, check_optional_date, check_progress, check_text
+from board.ui.messages import WriteDone, WriteFailed
 from board.ui.screens.detail import DepartmentScreen, PledgeList, ProjectScreen
 from board.ui.screens.forms import ChoiceScreen, ConflictScreen, Field, FormScreen
 from board.ui.screens.overview import OverviewScreen
@@ -83,19 +83,6 @@ class Edit:
         return lambda conn: w.guarded_update(
             conn, table, self.what, self.ident, self.changes, self.version
         )
-
-
-class WriteDone(Message):
-    def __init__(self, change: w.Change) -> None:
-        super().__init__()
-        self.change = change
-
-
-class WriteFailed(Message):
-    def __init__(self, error: BoardError, edit: Edit | None) -> None:
-        super().__init__()
-        self.error = error
-        self.edit = edit
 
 
 def code_choices(prefix: str, codes: tuple[str, ...]) -> list[tuple[str, str]]:

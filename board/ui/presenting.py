@@ -8,7 +8,7 @@ from textual import events
 
 from board.i18n import t
 from board.ui.screens.detail import DepartmentScreen
-from board.ui.screens.modals import RedProjectsScreen
+from board.ui.screens.red import RedProjectsScreen
 from board.ui.widgets.bars import PresenterBar
 
 if TYPE_CHECKING:

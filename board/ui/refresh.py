@@ -16,12 +16,12 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.message import Message
 
 from board.domain.diff import diff_snapshots
 from board.errors import BoardError
 from board.i18n import t
 from board.ui.collector import paused_for_load
+from board.ui.messages import BoardLoaded, DataMaybeChanged, LoadFailed
 from board.view.board import Board
 
 if TYPE_CHECKING:
@@ -37,29 +37,6 @@ PREPARE_PAGES_AFTER = 0.5
 # event is followed by one more, this long after it ends.
 CONFIRM_SECONDS = 0.05
 log = logging.getLogger("board.refresh")
-
-
-class DataMaybeChanged(Message):
-    """The watcher saw the file move; many of these in a burst collapse into one."""
-
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, DataMaybeChanged)
-
-
-class BoardLoaded(Message):
-    """A worker finished a check: a new board, or None when nothing changed."""
-
-    def __init__(self, board: Board | None) -> None:
-        super().__init__()
-        self.board = board
-
-
-class LoadFailed(Message):
-    """A worker could not read the file; the board keeps what it shows."""
-
-    def __init__(self, error: BoardError) -> None:
-        super().__init__()
-        self.error = error
 
 
 class LiveRefresh:
