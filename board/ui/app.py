@@ -1,4 +1,7 @@
-"""The board's Textual app: state, keys, live refresh, and handing boards to the screens.
+"""The board's Textual app: the coordinator's choices, the keys, and handing boards to the
+screens. Its rooms are mixed in, each an `App` of its own that declares what it owns and what it
+needs from here: live refresh (refresh.py), the slideshow (presenting.py), the edit keys
+(editing.py).
 
 Data flows one way: the watcher says "maybe changed" → a worker thread asks the store for a new
 snapshot and computes its lights → the UI thread applies it to every panel in one batch. The UI
@@ -23,18 +26,16 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
-from textual.timer import Timer
 
 from board.config import DisplayOptions, keymap_path, read_keymap
 from board.errors import BoardError
 from board.i18n import t
 from board.store.source import SnapshotSource
-from board.store.writer import Writer
 from board.ui.collector import IdleCollector
 from board.ui.commands import JumpProvider
 from board.ui.editing import EDIT_ACTIONS, EDIT_BINDINGS, EditActions
 from board.ui.presenting import Presenting
-from board.ui.refresh import CONFIRM_SECONDS, LiveRefresh
+from board.ui.refresh import LiveRefresh
 from board.ui.screens.detail import DepartmentScreen, DetailScreen, ProjectScreen
 from board.ui.screens.modals import DepartmentPicker, HelpScreen
 from board.ui.screens.overview import PANEL_TITLES, OverviewScreen
@@ -46,7 +47,6 @@ from board.ui.widgets.departments import DepartmentCards
 from board.ui.widgets.header import BoardHeader, Freshness, KpiStrip
 from board.ui.widgets.projects import ProjectsTable
 from board.ui.widgets.ranking import RankingTable
-from board.view.board import Board
 from board.view.selections import (
     DEPARTMENT_ORDERS,
     LIGHT_FILTERS,
@@ -57,7 +57,6 @@ from board.view.selections import (
     select_departments,
     select_projects,
 )
-from board.view.slideshow import Slideshow
 from board.watch import DatabaseWatcher
 
 SAFETY_POLL_SECONDS = 5.0
@@ -65,7 +64,9 @@ SIGNAL_GRACE_SECONDS = 3.0
 CARD_PLEDGES = 8  # a department card never shows more pledges than this
 # The pages kept installed and shown again (see open_detail and prepare_pages).
 KEPT_PAGES = (("project", ProjectScreen), ("department", DepartmentScreen))
-class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
+
+
+class BoardApp(LiveRefresh, Presenting, EditActions):
     """调度看板."""
 
     CSS_PATH = "board.tcss"
@@ -99,35 +100,18 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
         safety_poll: float = SAFETY_POLL_SECONDS,
         clock: Callable[[], datetime] = datetime.now,
     ) -> None:
-        super().__init__()
+        super().__init__()  # each room (refresh, slideshow, edits) sets up what it owns
         self.db = db
         self.options = options or DisplayOptions()
         self.watch_files = watch
         self.safety_poll = safety_poll
-        self.clock = clock  # wall time for "updated HH:MM:SS" (tests pin it)
+        self.clock = clock
         self.source = SnapshotSource(db)
         self.watcher: DatabaseWatcher | None = None
-        self.writer: Writer | None = None  # only in --edit: the plain display never writes
-        self.board: Board | None = None
         self.state = ViewState()
         self.fresh = Freshness(polling=self.options.poll, editing=self.options.edit)
         self.theme_key = self.options.theme
-        self.slideshow = Slideshow(seconds=self.options.present or 15)
-        self.first_change_id: int | None = None
-        self.lit_until: dict[tuple[str, int], float] = {}
-        self.last_good: datetime | None = None
-        self.error: BoardError | None = None
-        self.refreshes = 0
-        # Called with each board right after it is applied to the widgets (`board bench`).
-        self.on_applied: Callable[[Board], None] | None = None
         self._signals: list[tuple[signal.Signals, signal._HANDLER]] = []
-        self._loading = False
-        self._pending = False
-        self._pending_force = False
-        self.checks = 0  # finished checks of the file, whatever they found
-        self.confirm_seconds = CONFIRM_SECONDS
-        self._confirm = False  # the running or next check came from a file event
-        self._confirm_timer: Timer | None = None
         self.collector = IdleCollector(self)
         for theme in THEMES.values():
             self.register_theme(theme)
@@ -146,13 +130,8 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
             except OSError:
                 self.watcher = None  # the safety poll still sees every change
         self.set_interval(self.safety_poll, self.request_refresh)
-        # Ticks only while the slideshow runs: an idle board wakes for nothing but the poll.
-        self.slide_timer = self.set_interval(
-            1.0, self.tick_slideshow, pause=not self.options.present
-        )
         self.request_refresh(force=True)
-        if self.options.present:
-            self.slideshow.start(self.board)
+        self.start_slide_clock()
         self.handle_signals()
 
     def handle_signals(self) -> None:
