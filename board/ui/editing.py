@@ -27,13 +27,9 @@ from board.i18n import t
 from board.store import writer as w
 from board.store.values import check_date, check_optional_date, check_progress, check_text
 from board.ui.messages import WriteDone, WriteFailed
-from board.ui.screens.detail import DepartmentScreen, PledgeList, ProjectScreen
+from board.ui.screens.detail import DetailScreen
 from board.ui.screens.forms import ChoiceScreen, ConflictScreen, Field, FormScreen
 from board.ui.screens.overview import OverviewScreen
-from board.ui.widgets.blockers import BlockerList
-from board.ui.widgets.departments import DepartmentCards
-from board.ui.widgets.projects import ProjectsTable
-from board.ui.widgets.ranking import RankingTable
 from board.view.board import Board
 
 EDIT_ACTIONS = frozenset(
@@ -113,29 +109,11 @@ class EditActions(App[int]):
     # Which row ----------------------------------------------------------------------------------
 
     def edit_target(self) -> Target | None:
+        """The row under the cursor of the screen shown: each screen knows its own."""
         screen = self.screen
-        if isinstance(screen, DepartmentScreen):
-            pledges = screen.query_one(PledgeList)
-            pledge_id = pledges.pledge_id_at_cursor()
-            if pledge_id is not None and self.focused is pledges:
-                return Target("pledge", pledge_id)
-            return Target("department", screen.department_id)
-        if isinstance(screen, ProjectScreen):
-            return Target("project", screen.project_id)
-        if isinstance(screen, OverviewScreen):
-            focused = self.focused
-            if isinstance(focused, ProjectsTable):
-                pid = focused.project_id_at_cursor()
-                return Target("project", pid) if pid is not None else None
-            if isinstance(focused, DepartmentCards):
-                did = focused.department_id_at_cursor()
-                return Target("department", did) if did is not None else None
-            if isinstance(focused, BlockerList):
-                bid = focused.blocker_id_at_cursor()
-                return Target("blocker", bid) if bid is not None else None
-            if isinstance(focused, RankingTable):
-                did = focused.department_id_at_cursor()
-                return Target("department", did) if did is not None else None
+        if isinstance(screen, (OverviewScreen, DetailScreen)):
+            found = screen.edit_target(self.focused)
+            return Target(*found) if found is not None else None
         return None
 
     def row(self, target: Target) -> Any:

@@ -8,8 +8,9 @@ project (by id) across refreshes, re-sorts and filters.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -29,6 +30,7 @@ from board.i18n import t
 from board.ui.text import HIGHLIGHT_STYLE, cell, light_style, light_text
 from board.ui.widgets.scrolling import set_virtual_size
 from board.view.board import Board
+from board.view.selections import ViewState, select_projects
 from board.view.words import SINCE_MARK, pipeline, progress_bar
 
 # (key, label key, width or None for the flexible columns)
@@ -93,7 +95,9 @@ class Widths:
 
 
 class ProjectsTable(ScrollView, can_focus=True):
-    """Key projects with their light, stage pipeline, progress and sprint target."""
+    """Key projects with their light, stage pipeline, progress and sprint target (a panel)."""
+
+    kind: ClassVar[str] = "project"
 
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "key.up", show=False, id="projects.up"),
@@ -148,6 +152,33 @@ class ProjectsTable(ScrollView, can_focus=True):
             return None
         return self._projects[self.cursor_row].id
 
+    def edit_target(self) -> tuple[str, int] | None:
+        pid = self.project_id_at_cursor()
+        return ("project", pid) if pid is not None else None
+
+    def open_target(self, board: Board) -> tuple[str, int] | None:
+        return self.edit_target()
+
+    def select_row(self, ident: int) -> bool:
+        return self.select_project(ident)
+
+    def title(self, board: Board, state: ViewState, number: int, name: str) -> Text:
+        """Name and row count, the sort, then every filter in force (they narrow all panels,
+        and this title is the one a room reads first)."""
+        notes = []
+        if state.text:
+            notes.append(t("filter.active", text=state.text))
+        if state.light_filter != "all":
+            notes.append(t(f"lightfilter.{state.light_filter}"))
+        if state.department_id is not None:
+            notes.append(t("pick.active", name=board.department_name(state.department_id) or "?"))
+        suffix = (" · " + " · ".join(notes)) if notes else ""
+        return Text(
+            t("panel.title", n=number, name=name, count=len(self._projects))
+            + f" · {t(f'sort.{state.sort}')}"
+            + suffix
+        )
+
     def project_ids(self) -> list[int]:
         """The ids of the rows, in order."""
         return [p.id for p in self._projects]
@@ -178,16 +209,20 @@ class ProjectsTable(ScrollView, can_focus=True):
         if callable(redraw):
             self.call_after_refresh(redraw)
 
-    def show(self, board: Board, projects: Iterable[Project], lit: set[int], family: str) -> None:
-        """Show `projects` in this order; the cursor stays on the project it was on. Only the
-        rows on screen whose content changed are redrawn (a write changes one row, not 40)."""
+    def show(
+        self, board: Board, state: ViewState, lit: Callable[[str], set[int]], family: str
+    ) -> None:
+        """Show the projects `state` selects, in its order; the cursor stays on the project it
+        was on. Only the rows on screen whose content changed are redrawn (a write changes one
+        row, not 40)."""
+        projects = select_projects(board, state)
         keep = self.project_id_at_cursor()
         index = self.cursor_row
         before = self._visible_signatures()
         old_widths, old_count, old_family = self._widths, len(self._projects), self._family
         self._board = board
         self._projects = list(projects)
-        self._lit = set(lit)
+        self._lit = lit("project")
         self._family = family
         self._widths = Widths.for_width(self.row_width or 120)
         set_virtual_size(self, Size(self.row_width, len(self._projects) + 1))
