@@ -18,6 +18,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -28,7 +29,7 @@ from board.domain.codes import CATEGORIES
 from board.domain.snapshot import Project
 from board.i18n import t
 from board.ui.text import HIGHLIGHT_STYLE, cell, light_style, light_text
-from board.ui.widgets.scrolling import set_virtual_size
+from board.ui.widgets.scrolling import forget_strips, set_virtual_size
 from board.view.board import Board
 from board.view.selections import ViewState, select_projects
 from board.view.words import SINCE_MARK, pipeline, progress_bar
@@ -64,6 +65,8 @@ def fixed_width(key: str, label: str, default: int) -> int:
 # Dropped first when the panel is narrow: the detail screen still shows them.
 NARROW_DROPS = frozenset({"category", "stage"})
 NARROW_BELOW = 100
+# Strips kept for drawn rows: a wall screen's rows, in each of their looks, many times over.
+STRIPS_KEPT = 500
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,7 @@ class ProjectsTable(ScrollView, can_focus=True):
         self._lit: set[int] = set()
         self._family = "default"
         self._widths = Widths.for_width(120)
-        self._strips: dict[tuple[int, bool, bool], Strip] = {}
+        self._strips: LRUCache[tuple[int, bool, bool], Strip] = LRUCache(STRIPS_KEPT)
 
     # What the rest of the app asks -------------------------------------------------------------
 
@@ -241,14 +244,11 @@ class ProjectsTable(ScrollView, can_focus=True):
             self.refresh()
             return
         top = int(self.scroll_offset.y)
-        for row, signature in after.items():
-            if before[row] != signature:
-                for key in [k for k in self._strips if k[0] == row]:
-                    del self._strips[key]
-                self.refresh(Region(0, row - top + 1, self.size.width, 1))
+        changed = {row for row, signature in after.items() if before[row] != signature}
         # Rows off screen are drawn afresh when scrolled to.
-        for key in [k for k in self._strips if k[0] not in after]:
-            del self._strips[key]
+        forget_strips(self._strips, lambda key: key[0] in changed or key[0] not in after)
+        for row in changed:
+            self.refresh(Region(0, row - top + 1, self.size.width, 1))
 
     def _visible_signatures(self) -> dict[int, tuple[object, ...]]:
         """What each row on screen is drawn from, by row index."""
@@ -430,7 +430,5 @@ class ProjectsTable(ScrollView, can_focus=True):
             self._board, project, self._widths, project.id in self._lit, self._family
         )
         strip = self.line(cells, base)
-        if len(self._strips) > 500:
-            self._strips.clear()
         self._strips[key] = strip
         return strip
