@@ -26,7 +26,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from board.ui.widgets.scrolling import forget_strips, set_virtual_size
+from board.ui.widgets.scrolling import clear_strips, forget_strips, set_virtual_size
 
 # Strips kept for drawn card lines: a wall screen's lines, in each of their looks, many times.
 STRIPS_KEPT = 1000
@@ -138,7 +138,7 @@ class CardList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         # Cards are cut to the width: a new width (or a hidden panel shown) needs a redraw.
-        self._strips.clear()
+        clear_strips(self._strips)
         redraw = getattr(self.app, "render_all", None)
         if callable(redraw):
             self.call_after_refresh(redraw)
@@ -171,7 +171,7 @@ class CardList(ScrollView, can_focus=True):
             self._cards = list(cards)
             if not heights_kept:
                 self._layout_cards()
-                self._strips.clear()
+                clear_strips(self._strips)
                 self.refresh()
                 return
             top = int(self.scroll_offset.y)
@@ -189,7 +189,7 @@ class CardList(ScrollView, can_focus=True):
         self._made = {k: v for k, v in self._made.items() if k in shown}
         self._prompts = {c.id: (c.prompt.plain, tuple(c.prompt.spans)) for c in cards}
         self._layout_cards()
-        self._strips.clear()
+        clear_strips(self._strips)
         self.refresh()
         if not cards:
             self.highlighted = None

@@ -29,7 +29,7 @@ from board.domain.codes import CATEGORIES
 from board.domain.snapshot import Project
 from board.i18n import t
 from board.ui.text import HIGHLIGHT_STYLE, cell, light_style, light_text
-from board.ui.widgets.scrolling import forget_strips, set_virtual_size
+from board.ui.widgets.scrolling import clear_strips, forget_strips, set_virtual_size
 from board.view.board import Board
 from board.view.selections import ViewState, select_projects
 from board.view.words import SINCE_MARK, pipeline, progress_bar
@@ -240,7 +240,7 @@ class ProjectsTable(ScrollView, can_focus=True):
             or len(self._projects) != old_count
             or before.keys() != after.keys()
         ):
-            self._strips.clear()
+            clear_strips(self._strips)
             self.refresh()
             return
         top = int(self.scroll_offset.y)
@@ -317,11 +317,11 @@ class ProjectsTable(ScrollView, can_focus=True):
                 self.action_select()
 
     def on_focus(self) -> None:
-        self._strips.clear()
+        clear_strips(self._strips)
         self.refresh()
 
     def on_blur(self) -> None:
-        self._strips.clear()
+        clear_strips(self._strips)
         self.refresh()
 
     # Drawing ------------------------------------------------------------------------------------

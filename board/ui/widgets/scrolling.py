@@ -38,3 +38,15 @@ def forget_strips(strips: LRUCache[Key, Strip], stale: Callable[[Key], bool]) ->
     keys = strips.keys()
     for key in [k for k in keys if stale(k)]:
         strips.discard(key)
+
+
+def clear_strips(strips: LRUCache[Key, Strip]) -> None:
+    """Drop every kept strip, one entry at a time.
+
+    `LRUCache.clear()` lets go of its ring of links whole, and a ring is a reference cycle:
+    only a full collection frees it, and the idle collector freezes what it finds alive
+    (collector.py), so the strips of a cleared cache stayed until its ten-minute pass (peak
+    memory in `board bench` +11 MB, at 300 and at 10,000 projects). An entry discarded alone
+    is freed at once; a cache holds the lines on screen, tens of entries (about 1 µs each).
+    """
+    forget_strips(strips, lambda _key: True)
