@@ -1,4 +1,7 @@
-"""The board's Textual app: state, keys, live refresh, and handing boards to the screens.
+"""The board's Textual app: the coordinator's choices, the keys, and handing boards to the
+screens. Its rooms are mixed in, each an `App` of its own that declares what it owns and what it
+needs from here: live refresh (refresh.py), the slideshow (presenting.py), the edit keys
+(editing.py); the panels are listed in panels.py.
 
 Data flows one way: the watcher says "maybe changed" → a worker thread asks the store for a new
 snapshot and computes its lights → the UI thread applies it to every panel in one batch. The UI
@@ -14,58 +17,44 @@ import os
 import signal
 import threading
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
-from textual.timer import Timer
 
 from board.config import DisplayOptions, keymap_path, read_keymap
 from board.errors import BoardError
 from board.i18n import t
 from board.store.source import SnapshotSource
-from board.store.writer import Writer
 from board.ui.collector import IdleCollector
 from board.ui.commands import JumpProvider
 from board.ui.editing import EDIT_ACTIONS, EDIT_BINDINGS, EditActions
 from board.ui.presenting import Presenting
-from board.ui.refresh import CONFIRM_SECONDS, LiveRefresh
+from board.ui.refresh import LiveRefresh
 from board.ui.screens.detail import DepartmentScreen, DetailScreen, ProjectScreen
 from board.ui.screens.modals import DepartmentPicker, HelpScreen
-from board.ui.screens.overview import PANEL_TITLES, OverviewScreen
+from board.ui.screens.overview import OverviewScreen
 from board.ui.screens.since import SinceScreen
 from board.ui.textual_private import keys_for, start_installed_screen
 from board.ui.themes import THEMES
-from board.ui.widgets.blockers import BlockerList
-from board.ui.widgets.departments import DepartmentCards
 from board.ui.widgets.header import BoardHeader, Freshness, KpiStrip
-from board.ui.widgets.projects import ProjectsTable
-from board.ui.widgets.ranking import RankingTable
-from board.view.board import Board
-from board.view.selections import (
-    DEPARTMENT_ORDERS,
-    LIGHT_FILTERS,
-    PROJECT_SORTS,
-    ViewState,
-    ranking,
-    select_blockers,
-    select_departments,
-    select_projects,
-)
-from board.view.slideshow import Slideshow
+from board.view.selections import DEPARTMENT_ORDERS, LIGHT_FILTERS, PROJECT_SORTS, ViewState
 from board.watch import DatabaseWatcher
 
 SAFETY_POLL_SECONDS = 5.0
 SIGNAL_GRACE_SECONDS = 3.0
-CARD_PLEDGES = 8  # a department card never shows more pledges than this
-# The pages kept installed and shown again (see open_detail and prepare_pages).
-KEPT_PAGES = (("project", ProjectScreen), ("department", DepartmentScreen))
-class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
+# The pages kept installed and shown again (see open_page and prepare_pages).
+KEPT_PAGES: dict[str, type[ProjectScreen] | type[DepartmentScreen]] = {
+    "project": ProjectScreen,
+    "department": DepartmentScreen,
+}
+
+
+class BoardApp(LiveRefresh, Presenting, EditActions):
     """调度看板."""
 
     CSS_PATH = "board.tcss"
@@ -99,35 +88,18 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
         safety_poll: float = SAFETY_POLL_SECONDS,
         clock: Callable[[], datetime] = datetime.now,
     ) -> None:
-        super().__init__()
+        super().__init__()  # each room (refresh, slideshow, edits) sets up what it owns
         self.db = db
         self.options = options or DisplayOptions()
         self.watch_files = watch
         self.safety_poll = safety_poll
-        self.clock = clock  # wall time for "updated HH:MM:SS" (tests pin it)
+        self.clock = clock
         self.source = SnapshotSource(db)
         self.watcher: DatabaseWatcher | None = None
-        self.writer: Writer | None = None  # only in --edit: the plain display never writes
-        self.board: Board | None = None
         self.state = ViewState()
         self.fresh = Freshness(polling=self.options.poll, editing=self.options.edit)
         self.theme_key = self.options.theme
-        self.slideshow = Slideshow(seconds=self.options.present or 15)
-        self.first_change_id: int | None = None
-        self.lit_until: dict[tuple[str, int], float] = {}
-        self.last_good: datetime | None = None
-        self.error: BoardError | None = None
-        self.refreshes = 0
-        # Called with each board right after it is applied to the widgets (`board bench`).
-        self.on_applied: Callable[[Board], None] | None = None
         self._signals: list[tuple[signal.Signals, signal._HANDLER]] = []
-        self._loading = False
-        self._pending = False
-        self._pending_force = False
-        self.checks = 0  # finished checks of the file, whatever they found
-        self.confirm_seconds = CONFIRM_SECONDS
-        self._confirm = False  # the running or next check came from a file event
-        self._confirm_timer: Timer | None = None
         self.collector = IdleCollector(self)
         for theme in THEMES.values():
             self.register_theme(theme)
@@ -146,13 +118,8 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
             except OSError:
                 self.watcher = None  # the safety poll still sees every change
         self.set_interval(self.safety_poll, self.request_refresh)
-        # Ticks only while the slideshow runs: an idle board wakes for nothing but the poll.
-        self.slide_timer = self.set_interval(
-            1.0, self.tick_slideshow, pause=not self.options.present
-        )
         self.request_refresh(force=True)
-        if self.options.present:
-            self.slideshow.start(self.board)
+        self.start_slide_clock()
         self.handle_signals()
 
     def handle_signals(self) -> None:
@@ -246,54 +213,18 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
         board = self.board
         if overview is None or board is None:
             return
-        family = self.theme_key
+        family, state = self.theme_key, self.state
         with self.batch_update():
             overview.query_one(BoardHeader).show(board, self.fresh, family)
             overview.query_one(KpiStrip).show(board, family)
-            projects = select_projects(board, self.state)
-            overview.query_one(ProjectsTable).show(board, projects, self.lit("project"), family)
-            cards = select_departments(board, self.state, limit=CARD_PLEDGES)
-            overview.query_one(DepartmentCards).show(board, cards, self.lit("department"), family)
-            groups, resolved = select_blockers(board, self.state)
-            overview.query_one(BlockerList).show(
-                board, groups, resolved, self.lit("blocker"), family
-            )
-            overview.query_one(RankingTable).show(ranking(board), family)
-            overview.set_titles(self.panel_titles(len(projects), len(cards), groups, resolved))
+            for number, (spec, _widget, panel) in enumerate(overview.panels, start=1):
+                panel.show(board, state, self.lit, family)
+                overview.set_title(spec.name, panel.title(board, state, number, t(spec.title)))
             for screen in self.screen_stack:
                 if isinstance(screen, DetailScreen):
                     screen.refresh_board(board, family)
             self.render_slideshow()
         self.collector.activity()
-
-    def panel_titles(
-        self, projects: int, departments: int, groups: Iterable[object], resolved: int
-    ) -> dict[str, Text]:
-        notes = []
-        if self.state.text:
-            notes.append(t("filter.active", text=self.state.text))
-        if self.state.light_filter != "all":
-            notes.append(t(f"lightfilter.{self.state.light_filter}"))
-        if self.state.department_id is not None and self.board is not None:
-            name = self.board.department_name(self.state.department_id) or "?"
-            notes.append(t("pick.active", name=name))
-        suffix = (" · " + " · ".join(notes)) if notes else ""
-        open_count = sum(len(getattr(g, "blockers", ())) for g in groups)
-        return {
-            "projects": Text(
-                t("panel.title", n=1, name=t(PANEL_TITLES["projects"]), count=projects)
-                + f" · {t(f'sort.{self.state.sort}')}"
-                + suffix
-            ),
-            "departments": Text(
-                t("panel.title", n=2, name=t(PANEL_TITLES["departments"]), count=departments)
-                + f" · {t(f'deptorder.{self.state.department_order}')}"
-            ),
-            "blockers": Text(
-                t("panel.title", n=3, name=t(PANEL_TITLES["blockers"]), count=open_count)
-            ),
-            "ranking": Text(f"4 {t(PANEL_TITLES['ranking'])}"),
-        }
 
     # Keys -----------------------------------------------------------------------------------
 
@@ -383,10 +314,10 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
     # Detail screens and jumps ---------------------------------------------------------------
 
     def open_project(self, project_id: int) -> None:
-        self.open_detail("project", ProjectScreen, project_id)
+        self.open_page("project", project_id)
 
     def open_department(self, department_id: int) -> None:
-        self.open_detail("department", DepartmentScreen, department_id)
+        self.open_page("department", department_id)
 
     def prepare_pages(self) -> None:
         """Build the kept project and department pages while the board sits idle after its
@@ -399,7 +330,7 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
             "project": min(board.projects, default=None),
             "department": min(board.departments, default=None),
         }
-        for name, kind in KEPT_PAGES:
+        for name, kind in KEPT_PAGES.items():
             ident = firsts[name]
             if ident is None or self.is_screen_installed(name):
                 continue
@@ -410,12 +341,11 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
             start_installed_screen(self, name)
             page.call_after_refresh(page.arrange_unseen, self.size)
 
-    def open_detail(
-        self, name: str, kind: type[ProjectScreen] | type[DepartmentScreen], ident: int
-    ) -> None:
+    def open_page(self, name: str, ident: int) -> None:
         """Push the project (or department) page. One screen of each kind is kept installed
         and shown again with another row: building one (widgets, styles) was a third of the
         time from Enter to the page on screen."""
+        kind = KEPT_PAGES[name]
         if self.board is None:
             return
         if not self.is_screen_installed(name):
@@ -452,12 +382,11 @@ class BoardApp(LiveRefresh, Presenting, EditActions, App[int]):
             or self.state.light_filter != "all"
         ):
             self.set_state(text="", department_id=None, light_filter="all")
-        if kind == "project":
-            overview.focus_panel(0)
-            overview.query_one(ProjectsTable).select_project(ident)
-        else:
-            overview.focus_panel(1)
-            overview.query_one(DepartmentCards).select_id(f"dept-{ident}")
+        for index, (_spec, _widget, panel) in enumerate(overview.panels):
+            if panel.kind == kind:  # the first panel that lists rows of this kind
+                overview.focus_panel(index)
+                panel.select_row(ident)
+                return
 
 
 def start_log(path: Path) -> None:

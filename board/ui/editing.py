@@ -9,30 +9,28 @@ live refresh.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 from textual import work
+from textual.app import App
 from textual.binding import Binding
-from textual.message import Message
 
 from board.domain.codes import BLOCKER_CATEGORIES, PLEDGE_STATUSES, STAGE_DATE_COLUMNS, STAGES
 from board.errors import BoardError
 from board.i18n import t
 from board.store import writer as w
 from board.store.values import check_date, check_optional_date, check_progress, check_text
-from board.ui.screens.detail import DepartmentScreen, PledgeList, ProjectScreen
+from board.ui.messages import WriteDone, WriteFailed
+from board.ui.screens.detail import DetailScreen
 from board.ui.screens.forms import ChoiceScreen, ConflictScreen, Field, FormScreen
 from board.ui.screens.overview import OverviewScreen
-from board.ui.widgets.blockers import BlockerList
-from board.ui.widgets.departments import DepartmentCards
-from board.ui.widgets.projects import ProjectsTable
-from board.ui.widgets.ranking import RankingTable
-
-if TYPE_CHECKING:
-    from board.ui.app import BoardApp
+from board.view.board import Board
 
 EDIT_ACTIONS = frozenset(
     {
@@ -85,60 +83,41 @@ class Edit:
         )
 
 
-class WriteDone(Message):
-    def __init__(self, change: w.Change) -> None:
-        super().__init__()
-        self.change = change
-
-
-class WriteFailed(Message):
-    def __init__(self, error: BoardError, edit: Edit | None) -> None:
-        super().__init__()
-        self.error = error
-        self.edit = edit
-
-
 def code_choices(prefix: str, codes: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(c, t(f"{prefix}.{c}")) for c in codes]
 
 
-class EditActions:
-    """Mixed into BoardApp: the edit keys and the write workers."""
+class EditActions(App[int]):
+    """The edit keys and the write workers (a room of BoardApp)."""
 
-    def _app(self) -> BoardApp:
-        return self  # type: ignore[return-value]
+    # Given by BoardApp (the board by LiveRefresh); declared for the type checker.
+    db: Path
+    board: Board | None
+
+    if TYPE_CHECKING:
+
+        @abstractmethod
+        def today(self) -> date: ...
+
+        @abstractmethod
+        def request_refresh(self, force: bool = False) -> None: ...
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writer: w.Writer | None = None  # opened by the first edit: a display never writes
 
     # Which row ----------------------------------------------------------------------------------
 
     def edit_target(self) -> Target | None:
-        app = self._app()
-        screen = app.screen
-        if isinstance(screen, DepartmentScreen):
-            pledges = screen.query_one(PledgeList)
-            pledge_id = pledges.pledge_id_at_cursor()
-            if pledge_id is not None and app.focused is pledges:
-                return Target("pledge", pledge_id)
-            return Target("department", screen.department_id)
-        if isinstance(screen, ProjectScreen):
-            return Target("project", screen.project_id)
-        if isinstance(screen, OverviewScreen):
-            focused = app.focused
-            if isinstance(focused, ProjectsTable):
-                pid = focused.project_id_at_cursor()
-                return Target("project", pid) if pid is not None else None
-            if isinstance(focused, DepartmentCards):
-                did = focused.department_id_at_cursor()
-                return Target("department", did) if did is not None else None
-            if isinstance(focused, BlockerList):
-                bid = focused.blocker_id_at_cursor()
-                return Target("blocker", bid) if bid is not None else None
-            if isinstance(focused, RankingTable):
-                did = focused.department_id_at_cursor()
-                return Target("department", did) if did is not None else None
+        """The row under the cursor of the screen shown: each screen knows its own."""
+        screen = self.screen
+        if isinstance(screen, (OverviewScreen, DetailScreen)):
+            found = screen.edit_target(self.focused)
+            return Target(*found) if found is not None else None
         return None
 
     def row(self, target: Target) -> Any:
-        board = self._app().board
+        board = self.board
         if board is None:
             return None
         rows: dict[str, Any] = {
@@ -152,7 +131,7 @@ class EditActions:
     def need(self, *kinds: str) -> tuple[Target, Any] | None:
         target = self.edit_target()
         if target is None or target.kind not in kinds:
-            self._app().notify(
+            self.notify(
                 t("edit.no_target", kinds="/".join(t(f"what.{k}") for k in kinds)),
                 severity="warning",
                 timeout=3,
@@ -165,29 +144,26 @@ class EditActions:
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="write", description="write")
     def write(self, job: Callable[[Connection], w.Change], edit: Edit | None = None) -> None:
-        app = self._app()
         try:
-            if app.writer is None:
-                app.writer = w.Writer(app.db)
-            app.post_message(WriteDone(app.writer.run(job)))
+            if self.writer is None:
+                self.writer = w.Writer(self.db)
+            self.post_message(WriteDone(self.writer.run(job)))
         except BoardError as exc:
-            app.post_message(WriteFailed(exc, edit))
+            self.post_message(WriteFailed(exc, edit))
         except Exception as exc:  # a failed edit must never take the board down
-            app.post_message(WriteFailed(BoardError(t("err.internal", detail=exc)), edit))
+            self.post_message(WriteFailed(BoardError(t("err.internal", detail=exc)), edit))
 
     def apply_edit(self, edit: Edit) -> None:
         self.write(edit.work(), edit)
 
     def on_write_done(self, message: WriteDone) -> None:
-        app = self._app()
         change = message.change
-        app.notify(
+        self.notify(
             t(f"edit.{change.action}", what=t(f"table.{change.table}"), id=change.row_id), timeout=2
         )
-        app.request_refresh(force=True)
+        self.request_refresh(force=True)
 
     def on_write_failed(self, message: WriteFailed) -> None:
-        app = self._app()
         error, edit = message.error, message.edit
         if isinstance(error, w.ConflictError) and edit is not None:
             current = error.current.get("version")
@@ -196,10 +172,10 @@ class EditActions:
                 if again:
                     self.apply_edit(replace(edit, version=current))
 
-            app.push_screen(ConflictScreen(error.message), decided)
-            app.request_refresh(force=True)
+            self.push_screen(ConflictScreen(error.message), decided)
+            self.request_refresh(force=True)
             return
-        app.notify(error.message, severity="error", timeout=6)
+        self.notify(error.message, severity="error", timeout=6)
 
     # Keys -----------------------------------------------------------------------------------------
 
@@ -208,7 +184,7 @@ class EditActions:
         if found is None:
             return
         target, row = found
-        today = self._app().today().isoformat()
+        today = self.today().isoformat()
         if target.kind == "pledge":
             self.apply_edit(
                 Edit("pledge", row.id, {"status": "done", "done_on": today}, row.version)
@@ -221,7 +197,7 @@ class EditActions:
             if values is not None:
                 then(values)
 
-        self._app().push_screen(FormScreen(title, fields), done)
+        self.push_screen(FormScreen(title, fields), done)
 
     def action_edit_content(self) -> None:
         found = self.need("pledge")
@@ -271,14 +247,14 @@ class EditActions:
         if found is None:
             return
         _target, row = found
-        today = self._app().today().isoformat()
+        today = self.today().isoformat()
 
         def chosen(status: str | None) -> None:
             if status is not None and status != row.status:
                 changes = {"status": status, "done_on": today if status == "done" else None}
                 self.apply_edit(Edit("pledge", row.id, changes, row.version))
 
-        self._app().push_screen(
+        self.push_screen(
             ChoiceScreen(
                 t("edit.title_status"), code_choices("status", PLEDGE_STATUSES), row.status
             ),
@@ -307,7 +283,7 @@ class EditActions:
         if found is None:
             return
         _target, row = found
-        today = self._app().today().isoformat()
+        today = self.today().isoformat()
 
         def chosen(stage: str | None) -> None:
             if stage is None or stage == row.stage:
@@ -317,7 +293,7 @@ class EditActions:
                 changes[STAGE_DATE_COLUMNS[stage]] = today
             self.apply_edit(Edit("project", row.id, changes, row.version))
 
-        self._app().push_screen(
+        self.push_screen(
             ChoiceScreen(t("edit.title_stage"), code_choices("stage", STAGES), row.stage), chosen
         )
 
@@ -346,7 +322,7 @@ class EditActions:
         if found is None:
             return
         _target, row = found
-        today = self._app().today().isoformat()
+        today = self.today().isoformat()
 
         def chosen(category: str | None) -> None:
             if category is None:
@@ -371,7 +347,7 @@ class EditActions:
 
             self.form(t("edit.title_add_blocker"), fields, save)
 
-        self._app().push_screen(
+        self.push_screen(
             ChoiceScreen(
                 t("edit.title_category"), code_choices("blocker", BLOCKER_CATEGORIES), None
             ),

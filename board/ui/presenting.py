@@ -2,71 +2,94 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import TYPE_CHECKING
 
 from textual import events
+from textual.app import App
+from textual.timer import Timer
 
+from board.config import DisplayOptions
 from board.i18n import t
 from board.ui.screens.detail import DepartmentScreen
-from board.ui.screens.modals import RedProjectsScreen
+from board.ui.screens.red import RedProjectsScreen
 from board.ui.widgets.bars import PresenterBar
+from board.view.board import Board
+from board.view.slideshow import Slideshow
 
-if TYPE_CHECKING:
-    from board.ui.app import BoardApp
 
+class Presenting(App[int]):
+    """`p`, the one-second tick, and "any key pauses" (a room of BoardApp)."""
 
-class Presenting:
-    """Mixed into BoardApp: `p`, the one-second tick, and "any key pauses"."""
+    # Given by BoardApp (the board by LiveRefresh); declared for the type checker.
+    options: DisplayOptions
+    board: Board | None
+    theme_key: str
 
-    def _app(self) -> BoardApp:
-        return self  # type: ignore[return-value]
+    if TYPE_CHECKING:
+
+        @abstractmethod
+        def back_to_overview(self) -> None: ...
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.slideshow = Slideshow()
+        self.slide_timer: Timer | None = None  # set on mount: a timer needs the running app
+
+    def start_slide_clock(self) -> None:
+        """On mount: the one-second tick, paused unless --present starts the slideshow, so an
+        idle board wakes for nothing but the safety poll."""
+        present = self.options.present
+        self.slide_timer = self.set_interval(1.0, self.tick_slideshow, pause=not present)
+        if present:
+            self.slideshow.seconds = present
+            self.slideshow.start(self.board)
+
+    def pause_slideshow(self) -> None:
+        self.slideshow.pause()
+        if self.slide_timer is not None:
+            self.slide_timer.pause()
 
     def action_present(self) -> None:
-        app = self._app()
-        if app.slideshow.running:
-            app.slideshow.pause()
-            app.slide_timer.pause()
-            app.notify(t("present.paused"), timeout=2)
+        if self.slideshow.running:
+            self.pause_slideshow()
+            self.notify(t("present.paused"), timeout=2)
         else:
-            app.slideshow.start(app.board)
-            app.slide_timer.resume()
-            app.notify(t("present.on"), timeout=1.5)
-        app.render_slideshow()
+            self.slideshow.start(self.board)
+            if self.slide_timer is not None:
+                self.slide_timer.resume()
+            self.notify(t("present.on"), timeout=1.5)
+        self.render_slideshow()
 
     async def on_event(self, event: events.Event) -> None:
-        app = self._app()
         # Any key pauses a running slideshow (p toggles it as usual).
-        if isinstance(event, events.Key) and app.slideshow.running and event.key not in ("p",):
-            app.slideshow.pause()
-            app.slide_timer.pause()
-            app.render_slideshow()
-            app.notify(t("present.paused"), timeout=2)
+        if isinstance(event, events.Key) and self.slideshow.running and event.key not in ("p",):
+            self.pause_slideshow()
+            self.render_slideshow()
+            self.notify(t("present.paused"), timeout=2)
             event.stop()
             return
-        await super().on_event(event)  # type: ignore[misc]  # App's, next in the MRO
+        await super().on_event(event)
 
     def tick_slideshow(self) -> None:
-        app = self._app()
-        if not app.slideshow.running:
+        if not self.slideshow.running:
             return
-        if app.slideshow.tick():
-            app.show_page()
-        app.render_slideshow()
+        if self.slideshow.tick():
+            self.show_page()
+        self.render_slideshow()
 
     def show_page(self) -> None:
-        app = self._app()
-        board = app.board
+        board = self.board
         if board is None:
             return
-        page = app.slideshow.current
-        app.back_to_overview()
+        page = self.slideshow.current
+        self.back_to_overview()
         if page.kind == "department" and page.ident in board.departments:
-            app.push_screen(DepartmentScreen(board, app.theme_key, page.ident))
+            self.push_screen(DepartmentScreen(board, self.theme_key, page.ident))
         elif page.kind == "red":
-            app.push_screen(RedProjectsScreen(board, app.theme_key))
+            self.push_screen(RedProjectsScreen(board, self.theme_key))
 
     def render_slideshow(self) -> None:
-        app = self._app()
-        message = app.slideshow.indicator()
-        for bar in app.screen.query(PresenterBar):
+        message = self.slideshow.indicator()
+        for bar in self.screen.query(PresenterBar):
             bar.say(message)

@@ -11,21 +11,26 @@ from __future__ import annotations
 
 import logging
 import time
+from abc import abstractmethod
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.message import Message
+from textual.app import App
+from textual.timer import Timer
 
+from board.config import DisplayOptions
 from board.domain.diff import diff_snapshots
 from board.errors import BoardError
 from board.i18n import t
+from board.store.source import SnapshotSource
 from board.ui.collector import paused_for_load
+from board.ui.messages import BoardLoaded, DataMaybeChanged, LoadFailed
+from board.ui.widgets.header import Freshness
 from board.view.board import Board
-
-if TYPE_CHECKING:
-    from board.ui.app import BoardApp
+from board.view.slideshow import Slideshow
 
 HIGHLIGHT_SECONDS = 3.0
 # After the first board, when the kept detail pages are built (the first paint is done by then).
@@ -39,73 +44,81 @@ CONFIRM_SECONDS = 0.05
 log = logging.getLogger("board.refresh")
 
 
-class DataMaybeChanged(Message):
-    """The watcher saw the file move; many of these in a burst collapse into one."""
+class LiveRefresh(App[int]):
+    """The refresh protocol and the changed-row highlights (a room of BoardApp)."""
 
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, DataMaybeChanged)
+    # Given by BoardApp (and the slideshow by Presenting); declared for the type checker.
+    options: DisplayOptions
+    source: SnapshotSource
+    clock: Callable[[], datetime]  # wall time for "updated HH:MM:SS" (tests pin it)
+    fresh: Freshness
+    slideshow: Slideshow
 
+    if TYPE_CHECKING:
 
-class BoardLoaded(Message):
-    """A worker finished a check: a new board, or None when nothing changed."""
+        @abstractmethod
+        def render_all(self) -> None: ...
 
-    def __init__(self, board: Board | None) -> None:
+        @abstractmethod
+        def render_header(self) -> None: ...
+
+        @abstractmethod
+        def render_banner(self) -> None: ...
+
+        @abstractmethod
+        def prepare_pages(self) -> None: ...
+
+    def __init__(self) -> None:
         super().__init__()
-        self.board = board
-
-
-class LoadFailed(Message):
-    """A worker could not read the file; the board keeps what it shows."""
-
-    def __init__(self, error: BoardError) -> None:
-        super().__init__()
-        self.error = error
-
-
-class LiveRefresh:
-    """Mixed into BoardApp: the refresh protocol and the changed-row highlights."""
-
-    def _app(self) -> BoardApp:
-        return self  # type: ignore[return-value]
+        self.board: Board | None = None
+        self.error: BoardError | None = None
+        self.last_good: datetime | None = None
+        self.first_change_id: int | None = None
+        self.lit_until: dict[tuple[str, int], float] = {}
+        self.refreshes = 0
+        self.checks = 0  # finished checks of the file, whatever they found
+        self.confirm_seconds = CONFIRM_SECONDS
+        # Called with each board right after it is applied to the widgets (`board bench`).
+        self.on_applied: Callable[[Board], None] | None = None
+        self._loading = False
+        self._pending = False
+        self._pending_force = False
+        self._confirm = False  # the running or next check came from a file event
+        self._confirm_timer: Timer | None = None
 
     def file_event(self) -> None:
         """Called on watchdog's thread: only post (thread-safe, coalesced)."""
-        app = self._app()
-        app.post_message(DataMaybeChanged())
+        self.post_message(DataMaybeChanged())
 
     def on_data_maybe_changed(self, _message: DataMaybeChanged) -> None:
-        app = self._app()
-        app._confirm = True
-        app.request_refresh()
+        self._confirm = True
+        self.request_refresh()
 
     def request_refresh(self, force: bool = False) -> None:
         """Check the file in a worker; while one runs, remember to check once more after."""
-        app = self._app()
-        if app._loading:
-            app._pending = True
-            app._pending_force = app._pending_force or force
+        if self._loading:
+            self._pending = True
+            self._pending_force = self._pending_force or force
             return
-        app._loading = True
-        app.load_board(force)
+        self._loading = True
+        self.load_board(force)
 
     def today(self) -> date:
-        app = self._app()
-        return app.options.today or date.today()
+        return self.options.today or date.today()
 
     # A description, or Textual describes the worker by repr() of its arguments: a whole
     # Board, tens of megabytes of text at 10,000 projects, built on the UI thread every time.
     @work(thread=True, exclusive=False, exit_on_error=False, group="load", description="load")
     def load_board(self, force: bool) -> None:
-        app = self._app()
         # Read here, not passed in: a finished worker lingers until a full collection, and
         # whatever it holds (a whole board at 10,000 projects) lingers with it.
-        current = app.board
+        current = self.board
         started = time.perf_counter()
         try:
             with paused_for_load(first=current is None) as keep:
-                snapshot = app.source.poll(force=force)
+                snapshot = self.source.poll(force=force)
                 read_ms = (time.perf_counter() - started) * 1000
-                today = app.today()
+                today = self.today()
                 if snapshot is None and current is not None and current.today != today:
                     snapshot = current.snapshot  # midnight passed: same data, new lights
                 board = Board.build(snapshot, today, current) if snapshot is not None else None
@@ -120,69 +133,64 @@ class LiveRefresh:
                     read_ms,
                     (time.perf_counter() - started) * 1000 - read_ms,
                 )
-            app.post_message(BoardLoaded(board))
+            self.post_message(BoardLoaded(board))
         except BoardError as exc:
             log.warning("fault kind=%s: %s", exc.kind, exc.message)
-            app.post_message(LoadFailed(exc))
+            self.post_message(LoadFailed(exc))
         except Exception as exc:  # never let a read kill the board in front of the room
             log.exception("unexpected fault while reading")
-            app.post_message(LoadFailed(BoardError(t("err.internal", detail=exc), kind="internal")))
+            error = BoardError(t("err.internal", detail=exc), kind="internal")
+            self.post_message(LoadFailed(error))
 
     @property
     def settled(self) -> bool:
         """True when a board is shown and no check is running or queued (tests wait on it)."""
-        app = self._app()
-        return app.board is not None and not app._loading and not app._pending
+        return self.board is not None and not self._loading and not self._pending
 
     def _after_load(self) -> None:
-        app = self._app()
-        app._loading = False
-        app.checks += 1
-        if app._pending:
-            force, app._pending, app._pending_force = app._pending_force, False, False
-            app.request_refresh(force)
-        elif app._confirm:  # see CONFIRM_SECONDS; the confirming check does not ask for another
-            app._confirm = False
-            if app._confirm_timer is not None:
-                app._confirm_timer.stop()
-            app._confirm_timer = app.set_timer(app.confirm_seconds, app.request_refresh)
+        self._loading = False
+        self.checks += 1
+        if self._pending:
+            force, self._pending, self._pending_force = self._pending_force, False, False
+            self.request_refresh(force)
+        elif self._confirm:  # see CONFIRM_SECONDS; the confirming check does not ask for another
+            self._confirm = False
+            if self._confirm_timer is not None:
+                self._confirm_timer.stop()
+            self._confirm_timer = self.set_timer(self.confirm_seconds, self.request_refresh)
 
     def on_board_loaded(self, message: BoardLoaded) -> None:
-        app = self._app()
-        now = app.clock()
-        app.error = None
-        app.last_good = now
+        now = self.clock()
+        self.error = None
+        self.last_good = now
         board, message.board = message.board, None  # the message may linger; the board not
         if board is not None:
-            app.apply_board(board)
-        app.fresh = replace(app.fresh, checked_at=now, readable=True, changes=app.change_count())
-        app.render_header()
-        app.render_banner()
-        app._after_load()
+            self.apply_board(board)
+        self.fresh = replace(self.fresh, checked_at=now, readable=True, changes=self.change_count())
+        self.render_header()
+        self.render_banner()
+        self._after_load()
 
     def on_load_failed(self, message: LoadFailed) -> None:
-        app = self._app()
-        app.error = message.error
-        app.fresh = replace(app.fresh, readable=False)
-        app.render_header()
-        app.render_banner()
-        app._after_load()
+        self.error = message.error
+        self.fresh = replace(self.fresh, readable=False)
+        self.render_header()
+        self.render_banner()
+        self._after_load()
 
     def change_count(self) -> int:
-        app = self._app()
-        if app.board is None or app.first_change_id is None:
+        if self.board is None or self.first_change_id is None:
             return 0
-        return max(0, app.board.snapshot.last_change_id - app.first_change_id)
+        return max(0, self.board.snapshot.last_change_id - self.first_change_id)
 
     def apply_board(self, board: Board) -> None:
-        app = self._app()
-        previous = app.board
-        app.board = board
-        app.refreshes += 1
-        if app.first_change_id is None:
-            app.first_change_id = board.snapshot.last_change_id
+        previous = self.board
+        self.board = board
+        self.refreshes += 1
+        if self.first_change_id is None:
+            self.first_change_id = board.snapshot.last_change_id
         if previous is None:
-            app.set_timer(PREPARE_PAGES_AFTER, app.prepare_pages)
+            self.set_timer(PREPARE_PAGES_AFTER, self.prepare_pages)
         else:
             diff = board.changed or diff_snapshots(previous.snapshot, board.snapshot)
             until = time.monotonic() + HIGHLIGHT_SECONDS
@@ -192,23 +200,22 @@ class LiveRefresh:
                 ("blocker", diff.blockers),
             ):
                 for ident in ids:
-                    app.lit_until[(kind, ident)] = until
+                    self.lit_until[(kind, ident)] = until
             if not diff.empty:
-                app.set_timer(HIGHLIGHT_SECONDS + 0.1, app.render_all)
-        if app.slideshow.running:
-            app.slideshow.update_pages(board)
+                self.set_timer(HIGHLIGHT_SECONDS + 0.1, self.render_all)
+        if self.slideshow.running:
+            self.slideshow.update_pages(board)
         started = time.perf_counter()
-        app.render_all()
+        self.render_all()
         log.info(
             "applied refresh=%d apply_ms=%.1f",
-            app.refreshes,
+            self.refreshes,
             (time.perf_counter() - started) * 1000,
         )
-        if app.on_applied is not None:
-            app.on_applied(board)
+        if self.on_applied is not None:
+            self.on_applied(board)
 
     def lit(self, kind: str) -> set[int]:
         """Ids of `kind` rows changed within the last few seconds (drawn highlighted)."""
-        app = self._app()
         now = time.monotonic()
-        return {ident for (k, ident), until in app.lit_until.items() if k == kind and until > now}
+        return {ident for (k, ident), until in self.lit_until.items() if k == kind and until > now}

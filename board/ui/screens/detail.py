@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.geometry import Size
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from board.domain.codes import DEPARTMENT_KINDS, STAGES
@@ -166,6 +167,10 @@ class DetailScreen(Screen[None]):
     def ident(self, value: int) -> None:
         raise NotImplementedError
 
+    def edit_target(self, focused: Widget | None) -> tuple[str, int] | None:
+        """What the edit keys act on here, by kind and id, with `focused` focused."""
+        return None
+
 
 class ProjectScreen(DetailScreen):
     """A project: stages planned vs actual, sprint goal and 序时进度, people, money, blockers,
@@ -182,6 +187,9 @@ class ProjectScreen(DetailScreen):
     @ident.setter
     def ident(self, value: int) -> None:
         self.project_id = value
+
+    def edit_target(self, focused: Widget | None) -> tuple[str, int] | None:
+        return ("project", self.project_id)
 
     def build(self) -> tuple[Text, RenderableType]:
         board = self.board
@@ -345,6 +353,14 @@ class DepartmentScreen(DetailScreen):
     @ident.setter
     def ident(self, value: int) -> None:
         self.department_id = value
+
+    def edit_target(self, focused: Widget | None) -> tuple[str, int] | None:
+        """The pledge under the cursor when the pledge list has the focus, else the department."""
+        pledges = self.query_one(PledgeList)
+        pledge_id = pledges.pledge_id_at_cursor()
+        if pledge_id is not None and focused is pledges:
+            return ("pledge", pledge_id)
+        return ("department", self.department_id)
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")

@@ -1,5 +1,5 @@
-"""The overview: header, KPI strip, and the four panels (projects, departments, blockers,
-ranking). Wide terminals show all four; narrow ones show one at a time with a tab line."""
+"""The overview: header, KPI strip, and the panels of board.ui.panels (projects, departments,
+blockers, ranking). Wide terminals show them all; narrow ones one at a time with a tab line."""
 
 from __future__ import annotations
 
@@ -12,28 +12,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
 from board.i18n import t
+from board.ui.panels import PANELS, Made, Row
 from board.ui.textual_private import QuietInput
 from board.ui.widgets.bars import KeyBar, PresenterBar
-from board.ui.widgets.blockers import BlockerList
 from board.ui.widgets.cards import CardList
-from board.ui.widgets.departments import DepartmentCards
 from board.ui.widgets.header import BoardHeader, KpiStrip
 from board.ui.widgets.projects import ProjectsTable
-from board.ui.widgets.ranking import RankingTable
 
 if TYPE_CHECKING:
     from board.ui.app import BoardApp
 
-PANELS = ("projects", "departments", "blockers", "ranking")
-PANEL_TITLES = {
-    "projects": "panel.projects",
-    "departments": "panel.departments",
-    "blockers": "panel.blockers",
-    "ranking": "panel.ranking",
-}
 NARROW_WIDTH = 120
 NARROW_HEIGHT = 34
 MIN_WIDTH = 60
@@ -62,16 +54,17 @@ class OverviewScreen(Screen[None]):
     BINDINGS = [
         Binding("tab", "next_panel", "key.next_panel", id="board.next_panel"),
         Binding("shift+tab", "previous_panel", "key.prev_panel", id="board.prev_panel"),
-        Binding("1", "panel(0)", "key.panel1", id="board.panel1"),
-        Binding("2", "panel(1)", "key.panel2", id="board.panel2"),
-        Binding("3", "panel(2)", "key.panel3", id="board.panel3"),
-        Binding("4", "panel(3)", "key.panel4", id="board.panel4"),
+        *(
+            Binding(str(n), f"panel({n - 1})", spec.key_help, id=f"board.panel{n}")
+            for n, spec in enumerate(PANELS, start=1)
+        ),
         Binding("escape", "clear", "key.back", id="board.clear"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.active = 0
+        self.panels: list[Made] = []  # in PANELS order, once composed
         self._titles: dict[str, str] = {}
         self._banner: str | None = None
 
@@ -84,15 +77,11 @@ class OverviewScreen(Screen[None]):
         yield KpiStrip(id="kpi")
         yield Static(id="banner")
         yield Static(id="tabs")
+        self.panels = [spec.make() for spec in PANELS]
         with Container(id="body"):
-            with Container(id="panel-projects", classes="panel"):
-                yield ProjectsTable(id="projects")
-            with Container(id="panel-departments", classes="panel"):
-                yield DepartmentCards(id="departments")
-            with Container(id="panel-blockers", classes="panel"):
-                yield BlockerList(id="blockers")
-            with Container(id="panel-ranking", classes="panel"):
-                yield RankingTable(id="ranking")
+            for made in self.panels:
+                with Container(id=f"panel-{made.spec.name}", classes="panel"):
+                    yield made.widget
         yield Static(Text(t("banner.small"), style="bold"), id="too-small")
         yield FilterInput(
             self.board_app.set_filter_text, placeholder=t("filter.prompt"), id="filter"
@@ -113,35 +102,36 @@ class OverviewScreen(Screen[None]):
         self.set_class(width < NARROW_WIDTH or height < NARROW_HEIGHT, "-narrow")
         self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
 
-    def panel_widget(self, index: int) -> ProjectsTable | DataTable[Text] | CardList:
-        return cast(
-            "ProjectsTable | DataTable[Text] | CardList", self.query_one(f"#{PANELS[index]}")
-        )
+    def mark_active(self, index: int) -> None:
+        self.active = index
+        for i, made in enumerate(self.panels):
+            self.query_one(f"#panel-{made.spec.name}").set_class(i == index, "-active")
 
     def focus_panel(self, index: int) -> None:
-        self.active = index % len(PANELS)
-        for i, name in enumerate(PANELS):
-            self.query_one(f"#panel-{name}").set_class(i == self.active, "-active")
-        self.panel_widget(self.active).focus()
+        self.mark_active(index % len(self.panels))
+        self.panels[self.active].widget.focus()
         self.render_tabs()
 
     def render_tabs(self) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
-        for i, name in enumerate(PANELS):
-            label = f" {i + 1} {t(PANEL_TITLES[name])} "
+        for i, spec in enumerate(PANELS):
+            label = f" {i + 1} {t(spec.title)} "
             text.append(label, style="reverse bold" if i == self.active else "")
             text.append(" ")
         self.query_one("#tabs", Static).update(text)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        widget_id = event.widget.id
-        if widget_id in PANELS:
-            index = PANELS.index(widget_id)
-            if index != self.active:
-                self.active = index
-                for i, name in enumerate(PANELS):
-                    self.query_one(f"#panel-{name}").set_class(i == index, "-active")
+        for index, made in enumerate(self.panels):
+            if made.widget is event.widget and index != self.active:
+                self.mark_active(index)
                 self.render_tabs()
+
+    def edit_target(self, focused: Widget | None) -> Row | None:
+        """The row under the cursor of the focused panel (None when the filter line has it)."""
+        for made in self.panels:
+            if made.widget is focused:
+                return made.panel.edit_target()
+        return None
 
     def action_next_panel(self) -> None:
         self.focus_panel(self.active + 1)
@@ -155,12 +145,10 @@ class OverviewScreen(Screen[None]):
     def action_clear(self) -> None:
         self.board_app.clear_filters()
 
-    def set_titles(self, titles: dict[str, Text]) -> None:
-        for name, title in titles.items():
-            panel = self.query_one(f"#panel-{name}")
-            if self._titles.get(name) != title.plain:  # unchanged titles cost no repaint
-                self._titles[name] = title.plain
-                panel.border_title = title
+    def set_title(self, name: str, title: Text) -> None:
+        if self._titles.get(name) != title.plain:  # unchanged titles cost no repaint
+            self._titles[name] = title.plain
+            self.query_one(f"#panel-{name}").border_title = title
 
     def show_banner(self, message: str | None) -> None:
         if message == self._banner:
@@ -172,31 +160,20 @@ class OverviewScreen(Screen[None]):
 
     # Opening details ----------------------------------------------------------------------
 
+    # Enter (or a click) on a row arrives as the selection message of the widget a panel is
+    # built on; the panel names the page it opens.
     @on(ProjectsTable.Selected)
-    def open_project_row(self, event: ProjectsTable.Selected) -> None:
-        self.board_app.open_project(event.project_id)
-
-    @on(DataTable.RowSelected, "#ranking")
-    def open_ranked_department(self, event: DataTable.RowSelected) -> None:
-        dept_id = self.query_one(RankingTable).department_id_at_cursor()
-        if dept_id is not None:
-            self.board_app.open_department(dept_id)
-
-    @on(CardList.Selected, "#departments")
-    def open_department_card(self, event: CardList.Selected) -> None:
-        dept_id = self.query_one(DepartmentCards).department_id_at_cursor()
-        if dept_id is not None:
-            self.board_app.open_department(dept_id)
-
-    @on(CardList.Selected, "#blockers")
-    def open_blocker_project(self, event: CardList.Selected) -> None:
-        blocker_id = self.query_one(BlockerList).blocker_id_at_cursor()
+    @on(CardList.Selected)
+    @on(DataTable.RowSelected)
+    def open_row(
+        self, event: ProjectsTable.Selected | CardList.Selected | DataTable.RowSelected
+    ) -> None:
         board = self.board_app.board
-        if blocker_id is None or board is None:
-            return
-        for blocker in board.snapshot.blockers:
-            if blocker.id == blocker_id and blocker.project_id in board.projects:
-                self.board_app.open_project(blocker.project_id)
+        for made in self.panels:
+            if made.widget is event.control and board is not None:
+                target = made.panel.open_target(board)
+                if target is not None:
+                    self.board_app.open_page(*target)
 
     # The filter line ----------------------------------------------------------------------
 
@@ -209,7 +186,7 @@ class OverviewScreen(Screen[None]):
     def close_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.remove_class("-on")
-        self.panel_widget(self.active).focus()
+        self.panels[self.active].widget.focus()
 
     @property
     def filter_open(self) -> bool:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import ClassVar
+
 from rich.text import Text
 
 from board.domain.snapshot import Blocker
@@ -9,7 +12,7 @@ from board.i18n import t
 from board.ui.text import HIGHLIGHT_STYLE, fit, light_style, light_text, pad, phrase_width
 from board.ui.widgets.cards import Card, CardList
 from board.view.board import Board
-from board.view.selections import BlockerGroup
+from board.view.selections import ViewState, select_blockers
 from board.view.words import SINCE_MARK, clean, days_phrase
 
 
@@ -40,7 +43,13 @@ PER_GROUP = 30
 
 
 class BlockerList(CardList):
-    """Open blockers under category headers, then how many were resolved (销号)."""
+    """Open blockers under category headers, then how many were resolved (销号) (a panel)."""
+
+    kind: ClassVar[str] = "blocker"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self._open = 0
 
     def card(self, board: Board, blocker: Blocker, width: int, lit: bool, family: str) -> Card:
         project = board.projects.get(blocker.project_id) if blocker.project_id is not None else None
@@ -61,8 +70,11 @@ class BlockerList(CardList):
         )
 
     def show(
-        self, board: Board, groups: list[BlockerGroup], resolved: int, lit: set[int], family: str
+        self, board: Board, state: ViewState, lit: Callable[[str], set[int]], family: str
     ) -> None:
+        groups, resolved = select_blockers(board, state)
+        lit_ids = lit("blocker")
+        self._open = sum(len(group.blockers) for group in groups)
         width = self.text_width
         cards: list[Card] = []
         for group in groups:
@@ -76,7 +88,7 @@ class BlockerList(CardList):
             )
             cards.append(Card(id=f"group-{group.category}", prompt=header, selectable=False))
             shown = group.blockers[:PER_GROUP]
-            cards.extend(self.card(board, b, width, b.id in lit, family) for b in shown)
+            cards.extend(self.card(board, b, width, b.id in lit_ids, family) for b in shown)
             if len(group.blockers) > len(shown):
                 more = Text(
                     "    " + t("dept.more", count=len(group.blockers) - len(shown)),
@@ -96,8 +108,26 @@ class BlockerList(CardList):
         )
         self.show_cards(cards)
 
+    def title(self, board: Board, state: ViewState, number: int, name: str) -> Text:
+        return Text(t("panel.title", n=number, name=name, count=self._open))
+
     def blocker_id_at_cursor(self) -> int | None:
         card_id = self.highlighted_id
         if card_id and card_id.startswith("blocker-"):
             return int(card_id.removeprefix("blocker-"))
         return None
+
+    def edit_target(self) -> tuple[str, int] | None:
+        bid = self.blocker_id_at_cursor()
+        return ("blocker", bid) if bid is not None else None
+
+    def open_target(self, board: Board) -> tuple[str, int] | None:
+        """The blocker's project (a blocker has no page of its own)."""
+        blocker_id = self.blocker_id_at_cursor()
+        for blocker in board.snapshot.blockers:
+            if blocker.id == blocker_id and blocker.project_id in board.projects:
+                return ("project", blocker.project_id)
+        return None
+
+    def select_row(self, ident: int) -> bool:
+        return self.select_id(f"blocker-{ident}")

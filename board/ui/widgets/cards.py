@@ -19,13 +19,17 @@ from rich.style import Style
 from rich.text import Span, Text
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from board.ui.widgets.scrolling import set_virtual_size
+from board.ui.widgets.scrolling import clear_strips, forget_strips, set_virtual_size
+
+# Strips kept for drawn card lines: a wall screen's lines, in each of their looks, many times.
+STRIPS_KEPT = 1000
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,8 @@ class CardList(ScrollView, can_focus=True):
         self._ids: list[str] = []
         self._tops: list[int] = []  # first line of each card
         self._prompts: dict[str, tuple[str, tuple[Span, ...]]] = {}
-        self._strips: dict[tuple[int, int, str], Strip] = {}  # (card, line, look) → strip
+        # (card, line, look) → strip
+        self._strips: LRUCache[tuple[int, int, str], Strip] = LRUCache(STRIPS_KEPT)
         self._made: dict[str, tuple[tuple[object, ...], Card]] = {}  # id → (inputs, card)
 
     # What the rest of the app asks -------------------------------------------------------------
@@ -133,7 +138,7 @@ class CardList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         # Cards are cut to the width: a new width (or a hidden panel shown) needs a redraw.
-        self._strips.clear()
+        clear_strips(self._strips)
         redraw = getattr(self.app, "render_all", None)
         if callable(redraw):
             self.call_after_refresh(redraw)
@@ -154,7 +159,7 @@ class CardList(ScrollView, can_focus=True):
         """Show `cards`; the highlight stays on its card, and unchanged cards are not redrawn."""
         ids = [c.id for c in cards]
         if ids == self._ids:
-            changed = []
+            changed: list[int] = []
             for index, card in enumerate(cards):
                 if self._cards[index] is card:
                     continue  # the very card drawn last time: nothing to compare
@@ -166,13 +171,12 @@ class CardList(ScrollView, can_focus=True):
             self._cards = list(cards)
             if not heights_kept:
                 self._layout_cards()
-                self._strips.clear()
+                clear_strips(self._strips)
                 self.refresh()
                 return
             top = int(self.scroll_offset.y)
+            forget_strips(self._strips, lambda key: key[0] in changed)
             for index in changed:
-                for key in [k for k in self._strips if k[0] == index]:
-                    del self._strips[key]
                 self.refresh(
                     Region(0, self._tops[index] - top, self.size.width, cards[index].height)
                 )
@@ -185,7 +189,7 @@ class CardList(ScrollView, can_focus=True):
         self._made = {k: v for k, v in self._made.items() if k in shown}
         self._prompts = {c.id: (c.prompt.plain, tuple(c.prompt.spans)) for c in cards}
         self._layout_cards()
-        self._strips.clear()
+        clear_strips(self._strips)
         self.refresh()
         if not cards:
             self.highlighted = None
@@ -294,8 +298,7 @@ class CardList(ScrollView, can_focus=True):
     def _refresh_highlight(self) -> None:
         index = self.highlighted
         if index is not None and 0 <= index < len(self._cards):
-            for key in [k for k in self._strips if k[0] == index]:
-                del self._strips[key]
+            forget_strips(self._strips, lambda key: key[0] == index)
             self.watch_highlighted(None, index)
 
     # Drawing ------------------------------------------------------------------------------------
@@ -329,7 +332,5 @@ class CardList(ScrollView, can_focus=True):
             style = base + segment.style if segment.style else base
             segments.append(Segment(segment.text, style))
         strip = Strip(segments).crop(0, width).adjust_cell_length(width, base)
-        if len(self._strips) > 1000:
-            self._strips.clear()
         self._strips[key] = strip
         return strip

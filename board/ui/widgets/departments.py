@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import ClassVar
+
 from rich.cells import cell_len
 from rich.text import Text
 
@@ -9,8 +12,10 @@ from board.i18n import t
 from board.ui.text import HIGHLIGHT_STYLE, fit, light_style, light_text, pad, phrase_width
 from board.ui.widgets.cards import Card, CardList
 from board.view.board import Board
-from board.view.selections import DepartmentCard
+from board.view.selections import DepartmentCard, ViewState, select_departments
 from board.view.words import SINCE_MARK, clean, days_phrase
+
+CARD_PLEDGES = 8  # a card never shows more pledges than this
 
 
 def department_card(
@@ -50,15 +55,35 @@ def department_card(
 
 
 class DepartmentCards(CardList):
-    """Cards in speaking order (or worst first), each with its pledges."""
+    """Cards in speaking order (or worst first), each with its pledges (a panel)."""
 
-    def show(self, board: Board, cards: list[DepartmentCard], lit: set[int], family: str) -> None:
+    kind: ClassVar[str] = "department"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self._count = 0
+
+    def show(
+        self, board: Board, state: ViewState, lit: Callable[[str], set[int]], family: str
+    ) -> None:
+        cards = select_departments(board, state, limit=CARD_PLEDGES)
+        lit_ids = lit("department")
         width = self.text_width
         height = self.size.height or 20
         # Enough lines per card that a tall screen shows more, a short one stays scannable.
         max_lines = max(2, min(8, height // 6))
+        self._count = len(cards)
         self.show_cards(
-            [self.card(board, c, width, max_lines, c.department.id in lit, family) for c in cards]
+            [
+                self.card(board, c, width, max_lines, c.department.id in lit_ids, family)
+                for c in cards
+            ]
+        )
+
+    def title(self, board: Board, state: ViewState, number: int, name: str) -> Text:
+        return Text(
+            t("panel.title", n=number, name=name, count=self._count)
+            + f" · {t(f'deptorder.{state.department_order}')}"
         )
 
     def card(
@@ -95,3 +120,13 @@ class DepartmentCards(CardList):
     def department_id_at_cursor(self) -> int | None:
         card_id = self.highlighted_id
         return int(card_id.removeprefix("dept-")) if card_id else None
+
+    def edit_target(self) -> tuple[str, int] | None:
+        did = self.department_id_at_cursor()
+        return ("department", did) if did is not None else None
+
+    def open_target(self, board: Board) -> tuple[str, int] | None:
+        return self.edit_target()
+
+    def select_row(self, ident: int) -> bool:
+        return self.select_id(f"dept-{ident}")

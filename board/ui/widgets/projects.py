@@ -8,8 +8,9 @@ project (by id) across refreshes, re-sorts and filters.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -17,6 +18,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -27,8 +29,9 @@ from board.domain.codes import CATEGORIES
 from board.domain.snapshot import Project
 from board.i18n import t
 from board.ui.text import HIGHLIGHT_STYLE, cell, light_style, light_text
-from board.ui.widgets.scrolling import set_virtual_size
+from board.ui.widgets.scrolling import clear_strips, forget_strips, set_virtual_size
 from board.view.board import Board
+from board.view.selections import ViewState, select_projects
 from board.view.words import SINCE_MARK, pipeline, progress_bar
 
 # (key, label key, width or None for the flexible columns)
@@ -62,6 +65,8 @@ def fixed_width(key: str, label: str, default: int) -> int:
 # Dropped first when the panel is narrow: the detail screen still shows them.
 NARROW_DROPS = frozenset({"category", "stage"})
 NARROW_BELOW = 100
+# Strips kept for drawn rows: a wall screen's rows, in each of their looks, many times over.
+STRIPS_KEPT = 500
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,9 @@ class Widths:
 
 
 class ProjectsTable(ScrollView, can_focus=True):
-    """Key projects with their light, stage pipeline, progress and sprint target."""
+    """Key projects with their light, stage pipeline, progress and sprint target (a panel)."""
+
+    kind: ClassVar[str] = "project"
 
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "key.up", show=False, id="projects.up"),
@@ -139,7 +146,7 @@ class ProjectsTable(ScrollView, can_focus=True):
         self._lit: set[int] = set()
         self._family = "default"
         self._widths = Widths.for_width(120)
-        self._strips: dict[tuple[int, bool, bool], Strip] = {}
+        self._strips: LRUCache[tuple[int, bool, bool], Strip] = LRUCache(STRIPS_KEPT)
 
     # What the rest of the app asks -------------------------------------------------------------
 
@@ -147,6 +154,33 @@ class ProjectsTable(ScrollView, can_focus=True):
         if not self._projects or not (0 <= self.cursor_row < len(self._projects)):
             return None
         return self._projects[self.cursor_row].id
+
+    def edit_target(self) -> tuple[str, int] | None:
+        pid = self.project_id_at_cursor()
+        return ("project", pid) if pid is not None else None
+
+    def open_target(self, board: Board) -> tuple[str, int] | None:
+        return self.edit_target()
+
+    def select_row(self, ident: int) -> bool:
+        return self.select_project(ident)
+
+    def title(self, board: Board, state: ViewState, number: int, name: str) -> Text:
+        """Name and row count, the sort, then every filter in force (they narrow all panels,
+        and this title is the one a room reads first)."""
+        notes = []
+        if state.text:
+            notes.append(t("filter.active", text=state.text))
+        if state.light_filter != "all":
+            notes.append(t(f"lightfilter.{state.light_filter}"))
+        if state.department_id is not None:
+            notes.append(t("pick.active", name=board.department_name(state.department_id) or "?"))
+        suffix = (" · " + " · ".join(notes)) if notes else ""
+        return Text(
+            t("panel.title", n=number, name=name, count=len(self._projects))
+            + f" · {t(f'sort.{state.sort}')}"
+            + suffix
+        )
 
     def project_ids(self) -> list[int]:
         """The ids of the rows, in order."""
@@ -178,16 +212,20 @@ class ProjectsTable(ScrollView, can_focus=True):
         if callable(redraw):
             self.call_after_refresh(redraw)
 
-    def show(self, board: Board, projects: Iterable[Project], lit: set[int], family: str) -> None:
-        """Show `projects` in this order; the cursor stays on the project it was on. Only the
-        rows on screen whose content changed are redrawn (a write changes one row, not 40)."""
+    def show(
+        self, board: Board, state: ViewState, lit: Callable[[str], set[int]], family: str
+    ) -> None:
+        """Show the projects `state` selects, in its order; the cursor stays on the project it
+        was on. Only the rows on screen whose content changed are redrawn (a write changes one
+        row, not 40)."""
+        projects = select_projects(board, state)
         keep = self.project_id_at_cursor()
         index = self.cursor_row
         before = self._visible_signatures()
         old_widths, old_count, old_family = self._widths, len(self._projects), self._family
         self._board = board
         self._projects = list(projects)
-        self._lit = set(lit)
+        self._lit = lit("project")
         self._family = family
         self._widths = Widths.for_width(self.row_width or 120)
         set_virtual_size(self, Size(self.row_width, len(self._projects) + 1))
@@ -202,18 +240,15 @@ class ProjectsTable(ScrollView, can_focus=True):
             or len(self._projects) != old_count
             or before.keys() != after.keys()
         ):
-            self._strips.clear()
+            clear_strips(self._strips)
             self.refresh()
             return
         top = int(self.scroll_offset.y)
-        for row, signature in after.items():
-            if before[row] != signature:
-                for key in [k for k in self._strips if k[0] == row]:
-                    del self._strips[key]
-                self.refresh(Region(0, row - top + 1, self.size.width, 1))
+        changed = {row for row, signature in after.items() if before[row] != signature}
         # Rows off screen are drawn afresh when scrolled to.
-        for key in [k for k in self._strips if k[0] not in after]:
-            del self._strips[key]
+        forget_strips(self._strips, lambda key: key[0] in changed or key[0] not in after)
+        for row in changed:
+            self.refresh(Region(0, row - top + 1, self.size.width, 1))
 
     def _visible_signatures(self) -> dict[int, tuple[object, ...]]:
         """What each row on screen is drawn from, by row index."""
@@ -282,11 +317,11 @@ class ProjectsTable(ScrollView, can_focus=True):
                 self.action_select()
 
     def on_focus(self) -> None:
-        self._strips.clear()
+        clear_strips(self._strips)
         self.refresh()
 
     def on_blur(self) -> None:
-        self._strips.clear()
+        clear_strips(self._strips)
         self.refresh()
 
     # Drawing ------------------------------------------------------------------------------------
@@ -395,7 +430,5 @@ class ProjectsTable(ScrollView, can_focus=True):
             self._board, project, self._widths, project.id in self._lit, self._family
         )
         strip = self.line(cells, base)
-        if len(self._strips) > 500:
-            self._strips.clear()
         self._strips[key] = strip
         return strip

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import ClassVar
+
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
 from board.i18n import t
 from board.ui.text import cell, light_text
-from board.view.selections import RankRow
+from board.view.board import Board
+from board.view.selections import ViewState, ranking
 
 
 class RankingTable(DataTable[Text]):
-    """One row per department, best score first."""
+    """One row per department, best score first (a panel; filters do not narrow it)."""
+
+    kind: ClassVar[str] = "department"
 
     BINDINGS = [
         Binding("j", "cursor_down", "key.down", show=False, id="ranking.down"),
@@ -39,9 +45,28 @@ class RankingTable(DataTable[Text]):
             return None
         return int(self._rows[self.cursor_row][0])
 
-    def show(self, rows: list[RankRow], family: str) -> None:
+    def edit_target(self) -> tuple[str, int] | None:
+        did = self.department_id_at_cursor()
+        return ("department", did) if did is not None else None
+
+    def open_target(self, board: Board) -> tuple[str, int] | None:
+        return self.edit_target()
+
+    def select_row(self, ident: int) -> bool:
+        keys = [key for key, _cells in self._rows]
+        if str(ident) not in keys:
+            return False
+        self.move_cursor(row=keys.index(str(ident)), animate=False)
+        return True
+
+    def title(self, board: Board, state: ViewState, number: int, name: str) -> Text:
+        return Text(f"{number} {name}")
+
+    def show(
+        self, board: Board, state: ViewState, lit: Callable[[str], set[int]], family: str
+    ) -> None:
         built = []
-        for i, row in enumerate(rows, start=1):
+        for i, row in enumerate(ranking(board), start=1):
             s = row.status
             score = "—" if s.score is None else f"{s.score:.0%}"
             built.append(

@@ -1,11 +1,19 @@
-"""Resizing a line-API view's scrollable area without a layout of the whole screen."""
+"""What the line-API views (the projects table, the card lists) share: resizing the scrollable
+area without a layout of the whole screen, and forgetting some of the strips they keep."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from board.ui.textual_private import update_scrollbars
+
+Key = TypeVar("Key")
 
 
 def set_virtual_size(view: ScrollView, size: Size) -> None:
@@ -22,3 +30,23 @@ def set_virtual_size(view: ScrollView, size: Size) -> None:
     view.set_reactive(ScrollView.virtual_size, size)
     update_scrollbars(view, size)
     view.refresh()
+
+
+def forget_strips(strips: LRUCache[Key, Strip], stale: Callable[[Key], bool]) -> None:
+    """Drop the kept strips whose key is `stale` (a row or card whose content changed): the
+    rest stay, so a write redraws one row, not the screen."""
+    keys = strips.keys()
+    for key in [k for k in keys if stale(k)]:
+        strips.discard(key)
+
+
+def clear_strips(strips: LRUCache[Key, Strip]) -> None:
+    """Drop every kept strip, one entry at a time.
+
+    `LRUCache.clear()` lets go of its ring of links whole, and a ring is a reference cycle:
+    only a full collection frees it, and the idle collector freezes what it finds alive
+    (collector.py), so the strips of a cleared cache stayed until its ten-minute pass (peak
+    memory in `board bench` +11 MB, at 300 and at 10,000 projects). An entry discarded alone
+    is freed at once; a cache holds the lines on screen, tens of entries (about 1 µs each).
+    """
+    forget_strips(strips, lambda _key: True)
