@@ -273,8 +273,14 @@ class EditActions(App[int]):
             Field("project", t("field.project_code"), "", lambda v: v.strip() or None),
         ]
 
+        today = self.today()
+
         def save(v: dict[str, Any]) -> None:
-            self.write(lambda c: w.add_pledge(c, dept_id, v["content"], v["due_on"], v["project"]))
+            self.write(
+                lambda c: w.add_pledge(
+                    c, dept_id, v["content"], v["due_on"], v["project"], today=today
+                )
+            )
 
         self.form(t("edit.title_add_pledge"), fields, save)
 
