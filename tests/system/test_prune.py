@@ -69,7 +69,8 @@ def since_of(db: Path) -> object:
 def test_prune_keeps_what_the_meetings_need(demo_db: Path, tmp_path: Path) -> None:
     history(demo_db)
     total = count(demo_db)
-    old = count(demo_db, f"at < '{EARLIER}'")
+    kept_days = (TODAY - timedelta(days=90)).isoformat()  # the default keeps 90 days
+    old = count(demo_db, f"at < '{kept_days}'")
     assert old == 300
     report = since_of(demo_db)
     done = run_cli("--today", TODAY.isoformat(), "prune", "--db", str(demo_db), cwd=tmp_path)
@@ -78,7 +79,7 @@ def test_prune_keeps_what_the_meetings_need(demo_db: Path, tmp_path: Path) -> No
     assert lines[0].startswith(ZH["prune.done"].split("{")[0])
     assert f"{old} " in lines[0]
     assert count(demo_db) == total - old
-    assert count(demo_db, f"at < '{EARLIER}'") == 0
+    assert count(demo_db, f"at < '{kept_days}'") == 0
     assert since_of(demo_db) == report  # the since-report did not move
 
     # Keeping no days at all still keeps what the meetings need ...

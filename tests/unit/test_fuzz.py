@@ -51,7 +51,10 @@ from board.view.selections import (
 from board.view.words import clean, days_phrase, money, pipeline, progress_bar
 from tests.conftest import TODAY
 
-TABLES = ("departments", "projects", "meetings", "pledges", "blockers", "sprints", "sprint_goals")
+TABLES = (
+    "departments", "projects", "meetings", "pledges", "blockers", "milestones", "sprints",
+    "sprint_goals",
+)  # fmt: skip
 COLUMNS = {
     name: [c.name for c in m.Base.metadata.tables[name].columns if c.name != "id"]
     for name in (*TABLES, "change_log")
