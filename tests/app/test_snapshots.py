@@ -75,7 +75,7 @@ async def project(pilot: Pilot[Any]) -> None:
     await ready(pilot)
     await pilot.press("1", "enter")  # the projects panel, its first (worst) row
     await wait_for_screen(pilot, "ProjectScreen")
-    assert_shows(pilot, "宏基新材料产业园", "亮灯原因")
+    assert_shows(pilot, "北区供水管网及加压泵站工程", "亮灯原因")
 
 
 async def department(pilot: Pilot[Any]) -> None:

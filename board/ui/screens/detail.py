@@ -139,8 +139,18 @@ class DetailScreen(Screen[None]):
         """A new snapshot arrived: re-render in place (scroll position is kept)."""
         self.board = board
         self.family = family
-        if self.is_mounted and self.query("#detail-title"):  # composed, not torn down
+        if self.composed:
             self.render_board()
+
+    @property
+    def composed(self) -> bool:
+        """Mounted with every part: a kept page built while idle gets boards before its body
+        (inside the scroll) is mounted, and one being torn down has lost them."""
+        return (
+            self.is_mounted
+            and bool(self.query("#detail-title"))
+            and bool(self.query("#detail-body"))
+        )
 
     def render_board(self) -> None:
         title, body = self.build()
@@ -155,7 +165,7 @@ class DetailScreen(Screen[None]):
         self.board = board
         self.family = family
         self.ident = ident
-        if self.is_mounted and self.query("#detail-title"):
+        if self.composed:
             self.query_one("#detail-scroll", VerticalScroll).scroll_home(animate=False)
             self.render_board()
 
@@ -407,9 +417,7 @@ class DepartmentScreen(DetailScreen):
         title.append_text(light_text(status.light, self.family))
         title.append(f"  {clean(dept.name)}  ")
         title.append(
-            t(f"kind.{dept.kind}")
-            if dept.kind in DEPARTMENT_KINDS
-            else "",
+            t(f"kind.{dept.kind}") if dept.kind in DEPARTMENT_KINDS else "",
             style="dim",
         )
         title.append(
