@@ -51,10 +51,10 @@ def diff_snapshots(old: Snapshot, new: Snapshot) -> SnapshotDiff:
                 departments.add(pledge.department_id)
     projects = changed_ids(old.projects, new.projects)
     before = {m.id: m for m in old.milestones}
-    for milestone in new.milestones:
-        if before.pop(milestone.id, None) != milestone:
-            projects.add(milestone.project_id)  # a changed milestone changes its project's row
-    projects.update(m.project_id for m in before.values())  # gone
+    moved = {m.project_id for m in new.milestones if before.pop(m.id, None) != m}
+    moved.update(m.project_id for m in before.values())  # gone
+    # A changed milestone changes its project's row (if the project is still there).
+    projects |= moved & {p.id for p in new.projects}
     old_goals, new_goals = old.goals, new.goals
     projects |= {pid for pid, goal in new_goals.items() if old_goals.get(pid) != goal}
     return SnapshotDiff(

@@ -625,4 +625,5 @@ STRINGS: dict[str, str] = {
     "kpi.produce_rate": "producing {done}/{planned} {pct}",
     "since.milestone_done": "milestone done",
     "since.milestone_overdue": "milestone newly overdue",
+    "header.safety": "◐ checked every {seconds} s",
 }

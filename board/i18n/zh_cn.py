@@ -633,4 +633,5 @@ STRINGS: dict[str, str] = {
     "kpi.produce_rate": "投产率 {done}/{planned} {pct}",
     "since.milestone_done": "节点完成",
     "since.milestone_overdue": "节点新逾期",
+    "header.safety": "◐ 定时检查 · 每 {seconds} 秒",
 }

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Float, cast, func, select
 
 from board.domain.snapshot import ChangeEntry
 from board.store import models as m
+from board.store.reader import by_time
 from board.store.rows import read_change
 
 LOG = m.Base.metadata.tables["change_log"]
@@ -47,7 +48,8 @@ def daily_deltas(conn: Connection, column: str, since: date) -> Mapping[str, flo
         func.coalesce(cast(LOG.c.new_value, Float), 0)
         - func.coalesce(cast(LOG.c.old_value, Float), 0)
     )
-    rows = conn.execute(
+    rows = by_time(
+        conn,
         select(day, delta)
         .where(
             LOG.c.table_name == "projects",
@@ -55,6 +57,6 @@ def daily_deltas(conn: Connection, column: str, since: date) -> Mapping[str, flo
             LOG.c.column_name == column,
             LOG.c.at >= since.isoformat(),
         )
-        .group_by(day)
+        .group_by(day),
     )
     return {str(stamp): float(total or 0) for stamp, total in rows}

@@ -97,7 +97,9 @@ class BoardApp(LiveRefresh, Presenting, EditActions):
         self.source = SnapshotSource(db)
         self.watcher: DatabaseWatcher | None = None
         self.state = ViewState()
-        self.fresh = Freshness(polling=self.options.poll, editing=self.options.edit)
+        self.fresh = Freshness(
+            polling=self.options.poll, editing=self.options.edit, every=safety_poll
+        )
         self.theme_key = self.options.theme
         self._signals: list[tuple[signal.Signals, signal._HANDLER]] = []
         self.collector = IdleCollector(self)
@@ -198,7 +200,8 @@ class BoardApp(LiveRefresh, Presenting, EditActions):
         if overview is None:
             return
         if self.error is None:
-            overview.show_banner(None)
+            # Damage the full check found stays said, under a board that still reads.
+            overview.show_banner(self.damaged.message if self.damaged is not None else None)
             return
         when = self.last_good.strftime("%H:%M") if self.last_good else "--:--"
         if self.error.kind == "locked":

@@ -28,11 +28,21 @@ class DataMaybeChanged(Message):
 
 
 class BoardLoaded(Message):
-    """A worker finished a check: a new board, or None when nothing changed."""
+    """A worker finished a check: a new board, or None when nothing changed; `new_data` when
+    the file held writes the last board had not seen (not a forced reload or a new day)."""
 
-    def __init__(self, board: Board | None) -> None:
+    def __init__(self, board: Board | None, new_data: bool = False) -> None:
         super().__init__()
         self.board = board
+        self.new_data = new_data
+
+
+class FileDamaged(Message):
+    """The full check after the first screen found damage: said under the board, kept."""
+
+    def __init__(self, error: BoardError) -> None:
+        super().__init__()
+        self.error = error
 
 
 class LoadFailed(Message):

@@ -5,6 +5,12 @@ One worker at a time asks the store for a snapshot (`SnapshotSource.poll` says N
 `data_version` did not move) and computes its lights off the UI thread; the UI thread applies
 the result in one batch. A check asked for while one runs is remembered and run right after,
 so a burst of writes costs at most two reads. Every refresh and fault goes to the log.
+
+The live dot tells the truth. Every check first has the watcher resolve the path again and
+lay its watches again if the folder or a symlink moved (`DatabaseWatcher.ensure`). A change
+that a check found with no file event since the last one means the watch missed it: the
+watches are laid again at once and the log says so; a second miss in a row, or a watch that
+cannot attach, shows ◐ 定时检查 (the board runs on its safety check alone) instead of ● 实时.
 """
 
 from __future__ import annotations
@@ -25,12 +31,14 @@ from board.config import DisplayOptions
 from board.domain.diff import diff_snapshots
 from board.errors import BoardError
 from board.i18n import t
+from board.store.schema import full_check
 from board.store.source import SnapshotSource
 from board.ui.collector import paused_for_load
-from board.ui.messages import BoardLoaded, DataMaybeChanged, LoadFailed
+from board.ui.messages import BoardLoaded, DataMaybeChanged, FileDamaged, LoadFailed
 from board.ui.widgets.header import Freshness
 from board.view.board import Board
 from board.view.slideshow import Slideshow
+from board.watch import DatabaseWatcher
 
 HIGHLIGHT_SECONDS = 3.0
 # After the first board, when the kept detail pages are built (the first paint is done by then).
@@ -53,6 +61,7 @@ class LiveRefresh(App[int]):
     clock: Callable[[], datetime]  # wall time for "updated HH:MM:SS" (tests pin it)
     fresh: Freshness
     slideshow: Slideshow
+    watcher: DatabaseWatcher | None
 
     if TYPE_CHECKING:
 
@@ -85,14 +94,28 @@ class LiveRefresh(App[int]):
         self._pending_force = False
         self._confirm = False  # the running or next check came from a file event
         self._confirm_timer: Timer | None = None
+        self._events = 0  # file events so far (a burst coalesced into one counts once)
+        self._events_at_last_news = 0  # ... when the last check with new data ended
+        self.watch_misses = 0  # changes in a row that no file event announced
+        self._rearm: str | None = None  # why the next check must lay the watches again
+        self.damaged: BoardError | None = None  # what the full check found, kept on screen
 
     def file_event(self) -> None:
         """Called on watchdog's thread: only post (thread-safe, coalesced)."""
         self.post_message(DataMaybeChanged())
 
     def on_data_maybe_changed(self, _message: DataMaybeChanged) -> None:
+        self._events += 1
         self._confirm = True
         self.request_refresh()
+
+    @property
+    def watch_state(self) -> str:
+        """live (● 实时), polling (● 轮询, --poll) or safety (◐: the 5 s check alone)."""
+        watcher = self.watcher
+        if watcher is None or not watcher.attached or self.watch_misses >= 2:
+            return "safety"
+        return "polling" if self.options.poll else "live"
 
     def request_refresh(self, force: bool = False) -> None:
         """Check the file in a worker; while one runs, remember to check once more after."""
@@ -114,9 +137,16 @@ class LiveRefresh(App[int]):
         # whatever it holds (a whole board at 10,000 projects) lingers with it.
         current = self.board
         started = time.perf_counter()
+        watcher, reason, self._rearm = self.watcher, self._rearm, None
+        if watcher is not None:
+            try:
+                watcher.ensure(reason or "")
+            except OSError as exc:  # e.g. the inotify limit: the safety check still sees all
+                log.warning("watch not laid again: %s", exc)
         try:
             with paused_for_load(first=current is None) as keep:
                 snapshot = self.source.poll(force=force)
+                new_data = snapshot is not None and not force and current is not None
                 read_ms = (time.perf_counter() - started) * 1000
                 today = self.today()
                 if snapshot is None and current is not None and current.today != today:
@@ -133,7 +163,7 @@ class LiveRefresh(App[int]):
                     read_ms,
                     (time.perf_counter() - started) * 1000 - read_ms,
                 )
-            self.post_message(BoardLoaded(board))
+            self.post_message(BoardLoaded(board, new_data))
         except BoardError as exc:
             log.warning("fault kind=%s: %s", exc.kind, exc.message)
             self.post_message(LoadFailed(exc))
@@ -164,16 +194,53 @@ class LiveRefresh(App[int]):
         self.error = None
         self.last_good = now
         board, message.board = message.board, None  # the message may linger; the board not
+        if message.new_data:
+            self.note_news()
         if board is not None:
             self.apply_board(board)
-        self.fresh = replace(self.fresh, checked_at=now, readable=True, changes=self.change_count())
+        self.fresh = replace(
+            self.fresh,
+            checked_at=now,
+            readable=True,
+            changes=self.change_count(),
+            watch=self.watch_state,
+        )
         self.render_header()
         self.render_banner()
         self._after_load()
 
+    def note_news(self) -> None:
+        """A check found writes: announced by a file event since the last such check, or the
+        watch missed them (lay it again now; a second miss in a row shows ◐)."""
+        if self.watcher is None:
+            return
+        if self._events != self._events_at_last_news:
+            self.watch_misses = 0
+        else:
+            self.watch_misses += 1
+            log.warning("a change no file event announced (%d in a row)", self.watch_misses)
+            self._rearm = "unannounced"
+            self.request_refresh()
+        self._events_at_last_news = self._events
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="check", description="check")
+    def check_whole_file(self) -> None:
+        """The whole file's quick_check, after the first screen (before it, only the tables
+        the board shows are checked: a large change log made the start four times slower)."""
+        try:
+            full_check(self.source.path)
+        except BoardError as exc:
+            if exc.kind == "corrupt":
+                log.warning("full check: %s", exc.message)
+                self.post_message(FileDamaged(exc))
+
+    def on_file_damaged(self, message: FileDamaged) -> None:
+        self.damaged = message.error
+        self.render_banner()
+
     def on_load_failed(self, message: LoadFailed) -> None:
         self.error = message.error
-        self.fresh = replace(self.fresh, readable=False)
+        self.fresh = replace(self.fresh, readable=False, watch=self.watch_state)
         self.render_header()
         self.render_banner()
         self._after_load()
@@ -191,6 +258,7 @@ class LiveRefresh(App[int]):
             self.first_change_id = board.snapshot.last_change_id
         if previous is None:
             self.set_timer(PREPARE_PAGES_AFTER, self.prepare_pages)
+            self.set_timer(PREPARE_PAGES_AFTER * 2, self.check_whole_file)
         else:
             diff = board.changed or diff_snapshots(previous.snapshot, board.snapshot)
             until = time.monotonic() + HIGHLIGHT_SECONDS

@@ -27,6 +27,8 @@ class Freshness:
     checked_at: datetime | None = None
     readable: bool = True
     polling: bool = False
+    watch: str = "live"  # live / polling / safety: see LiveRefresh.watch_state
+    every: float = 5.0  # seconds between safety checks
     changes: int = 0
     editing: bool = False
 
@@ -61,8 +63,13 @@ class BoardHeader(Static):
         if fresh.checked_at is not None:
             right.append(t("header.updated", time=fresh.checked_at.strftime("%H:%M:%S")) + " ")
         if fresh.readable:
-            dot = t("header.polling") if fresh.polling else t("header.watching")
-            right.append(dot, style=light_style(Light.GREEN, family))
+            if fresh.watch == "safety":
+                dot, light = t("header.safety", seconds=f"{fresh.every:g}"), Light.AMBER
+            elif fresh.watch == "polling" or fresh.polling:
+                dot, light = t("header.polling"), Light.GREEN
+            else:
+                dot, light = t("header.watching"), Light.GREEN
+            right.append(dot, style=light_style(light, family))
         else:
             right.append(t("header.unreadable"), style=light_style(Light.RED, family))
         if fresh.changes:
