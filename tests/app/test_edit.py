@@ -198,7 +198,8 @@ async def test_a_conflicting_edit_is_refused_shown_and_can_be_reapplied(demo_db:
         form.save()
         await wait_for(
             pilot,
-            lambda: isinstance(app.screen, ConflictScreen) and bool(app.screen.query(".form-title")),
+            lambda: isinstance(app.screen, ConflictScreen)
+            and bool(app.screen.query(".form-title")),
             what="conflict shown",
         )  # its widgets mounted too: on a loaded machine they come a frame after the screen
         message = text_of(app.screen.query(".form-title").first()) + text_of(
