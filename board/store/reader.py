@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy.exc import OperationalError
 
 from board.domain import snapshot as s
 from board.domain.since import MARKED_TABLES, log_cutoff
@@ -110,7 +111,13 @@ def by_time(conn: Connection, query: Any) -> list[tuple[Any, ...]]:
     compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     sql = str(compiled).replace("FROM change_log", f"FROM change_log {BY_TIME}", 1)
     params = tuple(compiled.params[k] for k in compiled.positiontup or ())
-    return list(conn.exec_driver_sql(sql, params).tuples())
+    try:
+        return list(conn.exec_driver_sql(sql, params).tuples())
+    except OperationalError as exc:
+        if "no such index" not in str(exc.orig):
+            raise
+    # A file made by another tool without board's indexes: the same rows, read the slow way.
+    return list(conn.exec_driver_sql(str(compiled), params).tuples())
 
 
 # The entries the since-report lists: `board.domain.since.is_reported`, in SQL (a test holds
