@@ -626,4 +626,8 @@ STRINGS: dict[str, str] = {
     "since.milestone_done": "milestone done",
     "since.milestone_overdue": "milestone newly overdue",
     "header.safety": "◐ checked every {seconds} s",
+    "edit.confirm_pledge": "Mark this pledge done (close it out)?",
+    "edit.confirm_blocker": "Mark this blocker resolved (close it out)?",
+    "form.confirm": "Confirm",
+    "form.names_nothing": "(no project with this code)",
 }

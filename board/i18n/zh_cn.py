@@ -634,4 +634,8 @@ STRINGS: dict[str, str] = {
     "since.milestone_done": "节点完成",
     "since.milestone_overdue": "节点新逾期",
     "header.safety": "◐ 定时检查 · 每 {seconds} 秒",
+    "edit.confirm_pledge": "确认这条表态已完成（销号）？",
+    "edit.confirm_blocker": "确认这个问题已解决（销号）？",
+    "form.confirm": "确认",
+    "form.names_nothing": "（没有这个项目编号）",
 }

@@ -28,9 +28,10 @@ from board.store import writer as w
 from board.store.values import check_date, check_optional_date, check_progress, check_text
 from board.ui.messages import WriteDone, WriteFailed
 from board.ui.screens.detail import DetailScreen
-from board.ui.screens.forms import ChoiceScreen, ConflictScreen, Field, FormScreen
+from board.ui.screens.forms import ChoiceScreen, ConfirmScreen, ConflictScreen, Field, FormScreen
 from board.ui.screens.overview import OverviewScreen
 from board.view.board import Board
+from board.view.words import clean
 
 EDIT_ACTIONS = frozenset(
     {
@@ -81,6 +82,17 @@ class Edit:
         return lambda conn: w.guarded_update(
             conn, table, self.what, self.ident, self.changes, self.version
         )
+
+
+def label_of(row: object) -> str:
+    """How a row is named in a form: a project or department by name, a pledge by its
+    content, a blocker by its description (cut to one line's worth)."""
+    for attribute in ("name", "content", "description"):
+        text = getattr(row, attribute, None)
+        if isinstance(text, str) and text:
+            cleaned = clean(text)
+            return cleaned if len(cleaned) <= 40 else cleaned[:39] + "…"
+    return ""
 
 
 def code_choices(prefix: str, codes: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -186,11 +198,33 @@ class EditActions(App[int]):
         target, row = found
         today = self.today().isoformat()
         if target.kind == "pledge":
-            self.apply_edit(
-                Edit("pledge", row.id, {"status": "done", "done_on": today}, row.version)
-            )
+            edit = Edit("pledge", row.id, {"status": "done", "done_on": today}, row.version)
         else:
-            self.apply_edit(Edit("blocker", row.id, {"resolved_on": today}, row.version))
+            edit = Edit("blocker", row.id, {"resolved_on": today}, row.version)
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.apply_edit(edit)
+
+        # 完成 / 销号 closes a row out for the room: asked first (there is no undo).
+        title = t(f"edit.confirm_{target.kind}")
+        self.push_screen(ConfirmScreen(title, label_of(row)), confirmed)
+
+    def titled(self, key: str, row: object) -> str:
+        """A form's title naming the row it edits: 修改形象进度 · 创业中心大楼."""
+        label = label_of(row)
+        return f"{t(key)} · {label}" if label else t(key)
+
+    def project_named(self, code: str) -> str | None:
+        """The project a typed code names, as the pledge form shows it under the field."""
+        board = self.board
+        if board is None:
+            return None
+        wanted = code.strip()
+        for project in board.snapshot.projects:
+            if project.code == wanted:
+                return f"{project.code} {clean(project.name)}"
+        return None
 
     def form(self, title: str, fields: list[Field], then: Callable[[dict[str, Any]], None]) -> None:
         def done(values: dict[str, Any] | None) -> None:
@@ -208,7 +242,7 @@ class EditActions(App[int]):
             "content", t("field.content"), row.content, lambda v: check_text(v, t("field.content"))
         )
         self.form(
-            t("edit.title_content"),
+            self.titled("edit.title_content", row),
             [field],
             lambda v: self.apply_edit(
                 Edit("pledge", row.id, {"content": v["content"]}, row.version)
@@ -223,7 +257,7 @@ class EditActions(App[int]):
         initial = row.due_on.isoformat() if row.due_on else ""
         field = Field("due_on", t("field.due"), initial, check_date, "YYYY-MM-DD")
         self.form(
-            t("edit.title_due"),
+            self.titled("edit.title_due", row),
             [field],
             lambda v: self.apply_edit(Edit("pledge", row.id, {"due_on": v["due_on"]}, row.version)),
         )
@@ -237,7 +271,7 @@ class EditActions(App[int]):
         initial = getattr(row, column) or ""
         field = Field(column, t("field.note"), initial, lambda v: v.strip() or None)
         self.form(
-            t("edit.title_note"),
+            self.titled("edit.title_note", row),
             [field],
             lambda v: self.apply_edit(Edit(target.kind, row.id, {column: v[column]}, row.version)),
         )
@@ -256,7 +290,9 @@ class EditActions(App[int]):
 
         self.push_screen(
             ChoiceScreen(
-                t("edit.title_status"), code_choices("status", PLEDGE_STATUSES), row.status
+                self.titled("edit.title_status", row),
+                code_choices("status", PLEDGE_STATUSES),
+                row.status,
             ),
             chosen,
         )
@@ -270,7 +306,13 @@ class EditActions(App[int]):
         fields = [
             Field("content", t("field.content"), "", lambda v: check_text(v, t("field.content"))),
             Field("due_on", t("field.due"), "", check_date, "YYYY-MM-DD"),
-            Field("project", t("field.project_code"), "", lambda v: v.strip() or None),
+            Field(
+                "project",
+                t("field.project_code"),
+                "",
+                lambda v: v.strip() or None,
+                describe=self.project_named,
+            ),
         ]
 
         today = self.today()
@@ -282,7 +324,8 @@ class EditActions(App[int]):
                 )
             )
 
-        self.form(t("edit.title_add_pledge"), fields, save)
+        department = self.board.departments.get(dept_id) if self.board is not None else None
+        self.form(self.titled("edit.title_add_pledge", department), fields, save)
 
     def action_edit_stage(self) -> None:
         found = self.need("project")
@@ -300,7 +343,10 @@ class EditActions(App[int]):
             self.apply_edit(Edit("project", row.id, changes, row.version))
 
         self.push_screen(
-            ChoiceScreen(t("edit.title_stage"), code_choices("stage", STAGES), row.stage), chosen
+            ChoiceScreen(
+                self.titled("edit.title_stage", row), code_choices("stage", STAGES), row.stage
+            ),
+            chosen,
         )
 
     def action_edit_progress(self) -> None:
@@ -318,7 +364,7 @@ class EditActions(App[int]):
             ),
         ]
         self.form(
-            t("edit.title_progress"),
+            self.titled("edit.title_progress", row),
             fields,
             lambda v: self.apply_edit(Edit("project", row.id, v, row.version)),
         )
@@ -351,11 +397,13 @@ class EditActions(App[int]):
                     )
                 )
 
-            self.form(t("edit.title_add_blocker"), fields, save)
+            self.form(self.titled("edit.title_add_blocker", row), fields, save)
 
         self.push_screen(
             ChoiceScreen(
-                t("edit.title_category"), code_choices("blocker", BLOCKER_CATEGORIES), None
+                self.titled("edit.title_category", row),
+                code_choices("blocker", BLOCKER_CATEGORIES),
+                None,
             ),
             chosen,
         )

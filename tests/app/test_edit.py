@@ -13,7 +13,7 @@ from textual.widgets import Input
 from board.cli import DisplayOptions
 from board.ui.app import BoardApp
 from board.ui.screens.detail import DepartmentScreen, PledgeList
-from board.ui.screens.forms import ChoiceScreen, ConflictScreen, FormScreen
+from board.ui.screens.forms import ChoiceScreen, ConfirmScreen, ConflictScreen, FormScreen
 from tests.conftest import TODAY, make_app, settle, text_of, wait_for, write_sql
 
 WIDE = (160, 48)
@@ -52,6 +52,11 @@ async def test_x_marks_the_pledge_under_the_cursor_done(demo_db: Path) -> None:
         pledge_id = await open_land_bureau(app, pilot)
         assert query(demo_db, f"SELECT status FROM pledges WHERE id={pledge_id}")[0][0] != "done"
         await pilot.press("x")
+        # 完成 is asked first: nothing is written until it is confirmed.
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="asked first")
+        await pilot.pause()
+        assert query(demo_db, f"SELECT status FROM pledges WHERE id={pledge_id}")[0][0] != "done"
+        await pilot.press("y")
         await wait_for(
             pilot,
             lambda: (
@@ -241,3 +246,38 @@ async def test_two_edit_boards_never_silently_overwrite(demo_db: Path) -> None:
         assert (
             query(demo_db, f"SELECT due_on FROM pledges WHERE id={pledge_id}")[0][0] == "2027-01-10"
         )
+
+
+async def test_x_asked_and_cancelled_writes_nothing(demo_db: Path) -> None:
+    app = editing_app(demo_db)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        before = query(demo_db, "SELECT count(*) FROM change_log")
+        await open_land_bureau(app, pilot)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="asked first")
+        await pilot.pause()
+        shown = " ".join(text_of(s) for s in app.screen.query("Static"))
+        assert "已完成" in shown  # it says what it will do, and to which pledge
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, DepartmentScreen)
+        assert query(demo_db, "SELECT count(*) FROM change_log") == before
+
+
+async def test_forms_name_their_row_and_the_project_code_shows_its_name(demo_db: Path) -> None:
+    app = editing_app(demo_db)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await open_land_bureau(app, pilot)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormScreen), what="pledge form")
+        await pilot.pause()
+        form = app.screen
+        assert "土地局" in text_of(form.query_one(".form-title"))
+        form.query_one("#field-project", Input).value = "KF-09"
+        await pilot.pause()
+        assert "天润" in text_of(form.query_one("#names-project"))
+        form.query_one("#field-project", Input).value = "KF-99"
+        await pilot.pause()
+        assert "没有这个项目编号" in text_of(form.query_one("#names-project"))

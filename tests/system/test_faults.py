@@ -662,7 +662,11 @@ async def test_concurrent_writers_two_displays_and_an_edit(
                 assert pledges.select_id(f"pledge-{target}")  # type: ignore[attr-defined]
                 pledges.focus()
                 await pilot.pause()
-                await pilot.press("x")
+                await pilot.press("x")  # 完成 is asked first, then confirmed
+                await wait_for(
+                    pilot, lambda: type(app.screen).__name__ == "ConfirmScreen", what="asked"
+                )
+                await pilot.press("y")
                 for proc in writers:
                     assert await asyncio.to_thread(proc.wait, 120) == 0
             finally:

@@ -28,6 +28,7 @@ FORM_CSS = """
                      border: thick $accent; background: $surface; padding: 0 1; }}
 {name} .form-title {{ text-style: bold; padding: 0 0 1 0; }}
 {name} .form-error {{ color: $error; height: auto; }}
+{name} .form-names {{ color: $text-muted; height: auto; }}
 {name} Horizontal {{ height: auto; align-horizontal: right; }}
 {name} Button {{ margin: 0 1; }}
 """
@@ -42,6 +43,9 @@ class Field:
     initial: str = ""
     check: Callable[[str], Any] = str
     placeholder: str = ""
+    # What the typed text names, shown under the field as it is typed (a project code → its
+    # name: KF-09 silently meant 天润 when 凯达 was meant). None: nothing shown.
+    describe: Callable[[str], str | None] | None = None
 
 
 class FormScreen(ModalScreen[dict[str, Any] | None]):
@@ -61,6 +65,8 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             for f in self.fields:
                 yield Label(Text(f.label))
                 yield Input(value=f.initial, placeholder=f.placeholder, id=f"field-{f.key}")
+                if f.describe is not None:
+                    yield Static("", id=f"names-{f.key}", classes="form-names")
                 yield Static("", id=f"error-{f.key}", classes="form-error")
             with Horizontal():
                 yield Button(t("form.save"), variant="primary", id="save")
@@ -85,6 +91,14 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         values = self.values()
         if values is not None:
             self.dismiss(values)
+
+    @on(Input.Changed)
+    def typed(self, event: Input.Changed) -> None:
+        for f in self.fields:
+            if f.describe is not None and event.input.id == f"field-{f.key}":
+                named = f.describe(event.value) if event.value.strip() else ""
+                shown = named if named is not None else t("form.names_nothing")
+                self.query_one(f"#names-{f.key}", Static).update(Text(shown))
 
     @on(Input.Submitted)
     def submitted(self, _event: Input.Submitted) -> None:
@@ -128,6 +142,40 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Ask before a write that closes a row out (完成 / 销号): True when confirmed."""
+
+    BINDINGS = [
+        Binding("escape,n", "cancel", "key.back", id="confirm.cancel"),
+        Binding("y", "confirm", "form.confirm", id="confirm.yes"),
+    ]
+    DEFAULT_CSS = FORM_CSS.format(name="ConfirmScreen")
+
+    def __init__(self, title: str, what: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.what = what
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.title_text), classes="form-title")
+            yield Static(Text(self.what))
+            with Horizontal():
+                yield Button(t("form.confirm"), variant="primary", id="yes")
+                yield Button(t("form.cancel"), id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    @on(Button.Pressed, "#yes")
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#no")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
 
 
 class ConflictScreen(ModalScreen[bool]):
