@@ -630,4 +630,7 @@ STRINGS: dict[str, str] = {
     "edit.confirm_blocker": "Mark this blocker resolved (close it out)?",
     "form.confirm": "Confirm",
     "form.names_nothing": "(no project with this code)",
+    "key.scroll": "Scroll",
+    "key.quit_short": "Quit",
+    "help.quit_anywhere": "q quits the board from any page (help included); Esc goes back one page",
 }

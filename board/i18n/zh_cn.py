@@ -638,4 +638,7 @@ STRINGS: dict[str, str] = {
     "edit.confirm_blocker": "确认这个问题已解决（销号）？",
     "form.confirm": "确认",
     "form.names_nothing": "（没有这个项目编号）",
+    "key.scroll": "滚动",
+    "key.quit_short": "退出",
+    "help.quit_anywhere": "任何页面（帮助页也一样）按 q 都会退出看板；Esc 返回上一页",
 }

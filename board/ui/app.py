@@ -46,6 +46,9 @@ from board.view.selections import DEPARTMENT_ORDERS, LIGHT_FILTERS, PROJECT_SORT
 from board.watch import DatabaseWatcher
 
 SAFETY_POLL_SECONDS = 5.0
+OVERVIEW_ACTIONS = frozenset(
+    {"filter", "light_filter", "sort", "department_order", "pick_department"}
+)
 SIGNAL_GRACE_SECONDS = 3.0
 # The pages kept installed and shown again (see open_page and prepare_pages).
 KEPT_PAGES: dict[str, type[ProjectScreen] | type[DepartmentScreen]] = {
@@ -158,9 +161,13 @@ class BoardApp(LiveRefresh, Presenting, EditActions):
         self.collector.stop()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Edit keys exist only in --edit; elsewhere they are not bound at all."""
+        """Edit keys exist only in --edit; elsewhere they are not bound at all. The overview's
+        own keys (filters, sorts, the department pick) work on the overview only: on a page
+        they acted on the overview hidden behind it."""
         if action in EDIT_ACTIONS:
             return self.options.edit
+        if action in OVERVIEW_ACTIONS:
+            return isinstance(self.screen, OverviewScreen)
         return True
 
     def load_keymap(self) -> None:
@@ -312,6 +319,7 @@ class BoardApp(LiveRefresh, Presenting, EditActions):
             seen.add(binding.id or "")
             keys = keys_for(self, binding.id, binding.key) if binding.id else binding.key
             rows.append((self.get_key_display(Binding(keys, "")), t(binding.description)))
+        rows.append(("q", t("help.quit_anywhere")))
         return rows
 
     # Detail screens and jumps ---------------------------------------------------------------

@@ -58,6 +58,9 @@ class Presenting(App[int]):
             self.slideshow.start(self.board)
             if self.slide_timer is not None:
                 self.slide_timer.resume()
+            # Back on the page it stopped on (keys may have led elsewhere meanwhile), for a
+            # whole turn, rather than jumping on from wherever the room is looking.
+            self.show_page()
             self.notify(t("present.on"), timeout=1.5)
         self.render_slideshow()
 
@@ -90,6 +93,9 @@ class Presenting(App[int]):
             self.push_screen(RedProjectsScreen(board, self.theme_key))
 
     def render_slideshow(self) -> None:
+        """The "next page" line on every screen, not just the one on top: a page left with Esc
+        after a pause kept saying "下一页 · 1 秒" under the overview for good."""
         message = self.slideshow.indicator()
-        for bar in self.screen.query(PresenterBar):
-            bar.say(message)
+        for screen in self.screen_stack:
+            for bar in screen.query(PresenterBar):
+                bar.say(message)

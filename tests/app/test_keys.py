@@ -373,3 +373,49 @@ async def test_english_ui(demo_db: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         assert any(desc == "Light filter" for _keys, desc in app.screen.rows)
+
+
+async def test_a_page_offers_only_its_own_keys_and_leaves_the_overview_alone(
+    demo_db: Path,
+) -> None:
+    """`f`, `s`, `/`, `d` on a project page did their work on the overview hidden behind it."""
+    app = make_app(demo_db)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ProjectScreen", what="page")
+        before = app.state
+        await pilot.press("f", "s", "o", "slash", "d")
+        await pilot.pause()
+        assert app.state == before
+        assert type(app.screen).__name__ == "ProjectScreen"  # no picker, no filter line
+        bar = text_of(app.screen.query_one("KeyBar"))
+        assert "筛选" not in bar and "排序" not in bar and "返回" in bar
+        await pilot.press("question_mark")
+        await pilot.pause()
+        await pilot.press("q")  # q ends the board from help too, as it says
+        await pilot.pause()
+    assert app.return_code is not None
+
+
+async def test_the_slideshow_resumes_where_it_stopped_and_leaves_no_stale_line(
+    demo_db: Path,
+) -> None:
+    options = DisplayOptions(today=TODAY, present=3)
+    app = make_app(demo_db, options=options)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, DepartmentScreen), timeout=6,
+                       what="the first department page")  # fmt: skip
+        stopped_on = app.slideshow.current
+        await pilot.press("space")  # any key pauses
+        assert not app.slideshow.running
+        await pilot.press("escape")  # back to the overview
+        await pilot.pause()
+        bar = app.screen.query_one("PresenterBar")
+        assert "下一页" not in text_of(bar)  # nothing frozen under the overview
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.slideshow.running and app.slideshow.current == stopped_on
+        assert isinstance(app.screen, DepartmentScreen)
+        assert app.screen.department_id == stopped_on.ident

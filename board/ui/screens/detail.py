@@ -22,7 +22,7 @@ from board.domain.snapshot import Blocker, Pledge
 from board.i18n import t
 from board.ui.text import fit, light_style, light_text, pad, phrase_width
 from board.ui.textual_private import arrange_hidden_screen
-from board.ui.widgets.bars import KeyBar, PresenterBar
+from board.ui.widgets.bars import PAGE_HINTS, KeyBar, PresenterBar
 from board.ui.widgets.cards import Card, CardList
 from board.view.board import Board, urgency
 from board.view.words import clean, days_phrase, money, pipeline, progress_bar
@@ -96,6 +96,8 @@ def pledge_table(board: Board, pledges: list[Pledge], family: str, by: str) -> R
 
 class DetailScreen(Screen[None]):
     """Common frame: a title line, scrolling content, the key bar."""
+
+    KEY_HINTS = PAGE_HINTS  # the overview's filter and sort keys do nothing here
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "key.back", id="detail.back"),

@@ -20,7 +20,10 @@ class HelpScreen(ModalScreen[None]):
     """Every key of the board, in the UI language, as the keymap now has them."""
 
     BINDINGS = [
-        Binding("escape,question_mark,q", "app.pop_screen", "key.back", id="help.close"),
+        Binding("escape,question_mark", "app.pop_screen", "key.back", id="help.close"),
+        # q ends the board on every screen, this one too (help says so); a modal screen does
+        # not pass the app's own keys on, so it is bound here.
+        Binding("q", "app.quit", "key.quit", id="help.quit"),
     ]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
@@ -49,7 +52,10 @@ class HelpScreen(ModalScreen[None]):
 class DepartmentPicker(ModalScreen[int | None]):
     """Pick one department (or all): returns its id, 0 for all, None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "key.back", id="picker.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "key.back", id="picker.cancel"),
+        Binding("q", "app.quit", "key.quit", id="picker.quit"),
+    ]
     DEFAULT_CSS = """
     DepartmentPicker { align: center middle; }
     DepartmentPicker > Vertical { width: 40; max-width: 95%; height: auto; max-height: 90%;

@@ -16,7 +16,15 @@ HINTS = (
     ("d", "key.department"),
     ("p", "key.present"),
     ("?", "key.help"),
-    ("q", "key.quit"),
+    ("q", "key.quit_short"),
+)
+# On a page (a project, a department, the report since the last meeting): only what works there.
+PAGE_HINTS = (
+    ("Esc", "key.back"),
+    ("↑↓", "key.scroll"),
+    ("p", "key.present"),
+    ("?", "key.help"),
+    ("q", "key.quit_short"),
 )
 
 
@@ -29,7 +37,8 @@ class KeyBar(Static):
 
     def on_mount(self) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
-        for key, label in HINTS:
+        # A screen says which keys work on it (KEY_HINTS); the overview's are the default.
+        for key, label in getattr(self.screen, "KEY_HINTS", HINTS):
             text.append(f" {key} ", style="reverse")
             text.append(f" {t(label)}  ")
         self.update(text)
