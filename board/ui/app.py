@@ -320,6 +320,16 @@ class BoardApp(LiveRefresh, Presenting, EditActions):
             keys = keys_for(self, binding.id, binding.key) if binding.id else binding.key
             rows.append((self.get_key_display(Binding(keys, "")), t(binding.description)))
         rows.append(("q", t("help.quit_anywhere")))
+        # What the figures mean: the light and the score of a department can differ on purpose.
+        for label, key in (
+            ("help.rule.score_label", "help.rule.score"),
+            ("help.rule.light_label", "help.rule.dept_light"),
+            ("help.rule.pledge_label", "help.rule.pledge"),
+            ("help.rule.project_label", "help.rule.project"),
+            ("help.rule.milestone_label", "help.rule.milestone"),
+            ("help.rule.rates_label", "help.rule.rates"),
+        ):
+            rows.append((t(label), t(key)))
         return rows
 
     # Detail screens and jumps ---------------------------------------------------------------

@@ -322,17 +322,24 @@ class RankRow:
     status: DepartmentStatus
 
 
-def ranking(board: Board) -> list[RankRow]:
-    """红榜 to 黑榜: best score first; no score yet sorts last; fewer overdue breaks ties."""
-    rows = [RankRow(d, board.status.departments[d.id]) for d in board.snapshot.departments]
-    rows.sort(
-        key=lambda r: (
-            r.status.score is None,
-            -(r.status.score or 0.0),
-            r.status.overdue,
-            r.department.sort_order,
-        )
+def rank_key(row: RankRow) -> tuple[bool, float, int, int, int, int]:
+    """红榜 to 黑榜, one rule everywhere: the score (done ÷ due; none yet sorts last), then
+    fewer overdue, then more done, then the speaking order."""
+    status = row.status
+    return (
+        status.score is None,
+        -(status.score or 0.0),
+        status.overdue,
+        -status.done,
+        row.department.sort_order,
+        row.department.id,
     )
+
+
+def ranking(board: Board) -> list[RankRow]:
+    """The departments, 红榜 first (`rank_key`)."""
+    rows = [RankRow(d, board.status.departments[d.id]) for d in board.snapshot.departments]
+    rows.sort(key=rank_key)
     return rows
 
 

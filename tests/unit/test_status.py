@@ -200,3 +200,25 @@ def test_countdowns_count_to_31_december_and_name_another_year_end() -> None:
     lines = countdowns(date(2026, 11, 20), date(2027, 1, 15), day)
     assert lines == ["冬季停工已过 11 天", "距年底 30 天", "距年度目标截止 45 天"]
     assert countdowns(None, None, date(2026, 12, 31))[1] == "今天是年底"
+
+
+def test_one_ranking_rule_score_then_overdue_then_done_then_speaking_order(demo_db) -> None:  # type: ignore[no-untyped-def]
+    from board.store.source import SnapshotSource
+    from board.view.board import Board
+    from board.view.selections import rank_key, ranking
+
+    source = SnapshotSource(demo_db)
+    try:
+        snapshot = source.poll(force=True)
+    finally:
+        source.close()
+    assert snapshot is not None
+    rows = ranking(Board.build(snapshot, date(2026, 11, 29)))
+    keys = [rank_key(r) for r in rows]
+    assert keys == sorted(keys)
+    by_name = {r.department.name: i for i, r in enumerate(rows)}
+    # Equal scores: the one with more done pledges ranks higher, then speaking order.
+    for a, b in zip(rows, rows[1:], strict=False):
+        if a.status.score == b.status.score and a.status.overdue == b.status.overdue:
+            assert a.status.done >= b.status.done
+    assert by_name

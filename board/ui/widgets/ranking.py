@@ -77,7 +77,8 @@ class RankingTable(DataTable[Text]):
                         cell(row.department.name, 12),
                         light_text(s.light, family),
                         cell(score, 6),
-                        cell(f"{s.due_done}/{s.due}", 7),
+                        # 完成 means one thing everywhere: done of all, as on the cards.
+                        cell(f"{s.done}/{s.total}", 7),
                         cell(str(s.overdue), 6),
                     ),
                 )
