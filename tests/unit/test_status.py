@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -218,7 +219,7 @@ def test_one_ranking_rule_score_then_overdue_then_done_then_speaking_order(demo_
     assert keys == sorted(keys)
     by_name = {r.department.name: i for i, r in enumerate(rows)}
     # Equal scores: the one with more done pledges ranks higher, then speaking order.
-    for a, b in zip(rows, rows[1:], strict=False):
+    for a, b in itertools.pairwise(rows):
         if a.status.score == b.status.score and a.status.overdue == b.status.overdue:
             assert a.status.done >= b.status.done
     assert by_name
