@@ -101,3 +101,19 @@ def expected_line(goals: Sequence[SprintGoal], sprint: Sprint, days: Iterable[da
 def expected_for(goal: SprintGoal, sprint: Sprint, days: Iterable[date]) -> list[Point]:
     """序时 of one project, day by day."""
     return expected_line([goal], sprint, days)
+
+
+def zone_progress(
+    progress_now: Sequence[float],
+    daily_deltas: Mapping[str, float],
+    start: date,
+    today: date,
+    step: int = 1,
+) -> list[Point]:
+    """The zone's average progress per day: the total now, less the changes logged after each
+    day (one aggregate query), over the number of projects."""
+    if not progress_now:
+        return []
+    count = len(progress_now)
+    totals = total_series(sum(progress_now), daily_deltas, start, today, step)
+    return [Point(p.day, p.value / count) for p in totals]

@@ -118,7 +118,12 @@ def weekly_values(conn: Connection, today: date, upto: dict[str, int]) -> list[d
     )
     out: list[dict[str, Any]] = []
     for ident, progress, done, baseline in conn.execute(query):
-        before_p, before_d = int(baseline or 0), round(float(done or 0) * 0.55)
+        # From where the sprint found it (the goal's baseline, or lower: progress never went
+        # down) to where it stands today.
+        before_p = min(int(baseline or 0), int(progress))
+        if before_p == int(progress) and before_p > 0:  # stalled below its baseline: some work
+            before_p = max(0, before_p - rng.randrange(3, 12))
+        before_d = round(float(done or 0) * 0.55)
         for week in range(1, WEEKS + 1):
             share = (week / WEEKS) ** rng.uniform(0.8, 1.3)
             at = stamp((today - timedelta(days=7 * (WEEKS - week) + 1)).isoformat(), 18)

@@ -33,12 +33,16 @@ from board.store.source import SnapshotSource
 from board.ui.collector import IdleCollector
 from board.ui.commands import JumpProvider
 from board.ui.editing import EDIT_ACTIONS, EDIT_BINDINGS, EditActions
+from board.ui.history import HistoryReads, ZoneTrendLoaded
 from board.ui.presenting import Presenting
 from board.ui.refresh import LiveRefresh
+from board.ui.screens.countdown import CountdownScreen
 from board.ui.screens.detail import DepartmentScreen, DetailScreen, ProjectScreen
+from board.ui.screens.milestones import WeekMilestonesScreen
 from board.ui.screens.modals import DepartmentPicker, HelpScreen
 from board.ui.screens.overview import OverviewScreen
 from board.ui.screens.since import SinceScreen
+from board.ui.screens.sprint import SprintScreen
 from board.ui.textual_private import keys_for, start_installed_screen
 from board.ui.themes import THEMES
 from board.ui.widgets.header import BoardHeader, Freshness, KpiStrip
@@ -46,6 +50,12 @@ from board.view.selections import DEPARTMENT_ORDERS, LIGHT_FILTERS, PROJECT_SORT
 from board.watch import DatabaseWatcher
 
 SAFETY_POLL_SECONDS = 5.0
+# Pages of their own, by key and in the slideshow.
+PAGES: dict[str, type[DetailScreen]] = {
+    "week": WeekMilestonesScreen,
+    "sprint": SprintScreen,
+    "countdown": CountdownScreen,
+}
 OVERVIEW_ACTIONS = frozenset(
     {"filter", "light_filter", "sort", "department_order", "pick_department"}
 )
@@ -57,7 +67,7 @@ KEPT_PAGES: dict[str, type[ProjectScreen] | type[DepartmentScreen]] = {
 }
 
 
-class BoardApp(LiveRefresh, Presenting, EditActions):
+class BoardApp(LiveRefresh, Presenting, EditActions, HistoryReads):
     """调度看板."""
 
     CSS_PATH = "board.tcss"
@@ -78,6 +88,9 @@ class BoardApp(LiveRefresh, Presenting, EditActions):
         Binding("r", "reload", "key.reload", id="board.reload"),
         Binding("t", "cycle_theme", "key.theme", id="board.theme"),
         Binding("c", "since", "key.since", id="board.since"),
+        Binding("w", "page('week')", "key.week", id="board.week"),
+        Binding("m", "page('sprint')", "key.sprint", id="board.sprint"),
+        Binding("i", "page('countdown')", "key.countdown", id="board.countdown"),
         Binding("ctrl+p", "command_palette", "key.palette", id="board.palette", show=False),
         *EDIT_BINDINGS,
     ]
@@ -380,6 +393,19 @@ class BoardApp(LiveRefresh, Presenting, EditActions):
         assert isinstance(kept, kind)
         kept.show(self.board, self.theme_key, ident)
         self.push_screen(name)
+
+    def action_page(self, kind: str) -> None:
+        """w, m, i: 本周节点, 冲刺进度, the countdown (the same key again goes back)."""
+        screen_class = PAGES[kind]
+        if isinstance(self.screen, screen_class):
+            self.pop_screen()
+        elif self.board is not None:
+            self.push_screen(screen_class(self.board, self.theme_key))
+
+    def on_zone_trend_loaded(self, message: ZoneTrendLoaded) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, SprintScreen):
+                screen.show_trend(message.actual, message.expected, message.today)
 
     def action_since(self) -> None:
         if isinstance(self.screen, SinceScreen):

@@ -11,11 +11,20 @@ from textual.timer import Timer
 
 from board.config import DisplayOptions
 from board.i18n import t
-from board.ui.screens.detail import DepartmentScreen
+from board.ui.screens.countdown import CountdownScreen
+from board.ui.screens.detail import DepartmentScreen, DetailScreen
+from board.ui.screens.milestones import WeekMilestonesScreen
 from board.ui.screens.red import RedProjectsScreen
+from board.ui.screens.sprint import SprintScreen
 from board.ui.widgets.bars import PresenterBar
 from board.view.board import Board
 from board.view.slideshow import Slideshow
+
+SLIDE_PAGES: dict[str, type[DetailScreen]] = {
+    "week": WeekMilestonesScreen,
+    "sprint": SprintScreen,
+    "countdown": CountdownScreen,
+}
 
 
 class Presenting(App[int]):
@@ -91,6 +100,8 @@ class Presenting(App[int]):
             self.push_screen(DepartmentScreen(board, self.theme_key, page.ident))
         elif page.kind == "red":
             self.push_screen(RedProjectsScreen(board, self.theme_key))
+        elif page.kind in SLIDE_PAGES:
+            self.push_screen(SLIDE_PAGES[page.kind](board, self.theme_key))
 
     def render_slideshow(self) -> None:
         """The "next page" line on every screen, not just the one on top: a page left with Esc

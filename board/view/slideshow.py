@@ -1,6 +1,7 @@
 """The slideshow (presentation mode): which page comes next and when. No Textual here.
 
-Pages: the overview, then each department's page in speaking order, then the red projects.
+Pages: the overview, then each department's page in speaking order, then the red projects,
+本周节点, 冲刺进度 and the countdown.
 The app ticks it once a second while it runs; any key pauses it.
 """
 
@@ -14,7 +15,7 @@ from board.view.board import Board
 
 @dataclass(frozen=True)
 class Page:
-    kind: str  # "overview" | "department" | "red"
+    kind: str  # "overview" | "department" | "red" | "week" | "sprint" | "countdown"
     ident: int = 0
     name: str = ""
 
@@ -23,6 +24,7 @@ def pages_for(board: Board) -> list[Page]:
     pages = [Page("overview", name=t("present.overview"))]
     pages += [Page("department", d.id, d.name) for d in board.snapshot.departments]
     pages.append(Page("red", name=t("present.red")))
+    pages += [Page(kind, name=t(f"present.{kind}")) for kind in ("week", "sprint", "countdown")]
     return pages
 
 

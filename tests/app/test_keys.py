@@ -419,3 +419,23 @@ async def test_the_slideshow_resumes_where_it_stopped_and_leaves_no_stale_line(
         assert app.slideshow.running and app.slideshow.current == stopped_on
         assert isinstance(app.screen, DepartmentScreen)
         assert app.screen.department_id == stopped_on.ident
+
+
+async def test_w_m_i_open_their_pages_and_the_slideshow_shows_them(demo_db: Path) -> None:
+    app = make_app(demo_db)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        for key, name in (("w", "WeekMilestonesScreen"), ("m", "SprintScreen"),
+                          ("i", "CountdownScreen")):  # fmt: skip
+            await pilot.press(key)
+            await wait_for(pilot, lambda name=name: type(app.screen).__name__ == name, what=name)  # type: ignore[misc]
+            await pilot.press(key)  # the same key again goes back
+            await wait_for(
+                pilot, lambda: type(app.screen).__name__ == "OverviewScreen", what="back"
+            )
+        await pilot.press("p")
+        kinds = [page.kind for page in app.slideshow.pages]
+        assert kinds[-3:] == ["week", "sprint", "countdown"]
+        app.slideshow.index = kinds.index("sprint")
+        app.show_page()
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "SprintScreen", what="slide")

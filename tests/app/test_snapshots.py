@@ -171,3 +171,47 @@ def test_overview_english(snap_compare: Snap, board_db: Path) -> None:
         assert_shows(pilot, "Key projects", "updated 09:41:00")
 
     assert snap_compare(make_app(board_db), terminal_size=(160, 48), run_before=english)
+
+
+async def week(pilot: Pilot[Any]) -> None:
+    await ready(pilot)
+    await pilot.press("w")
+    await wait_for_screen(pilot, "WeekMilestonesScreen")
+    assert_shows(pilot, "本周节点", "逾期")
+
+
+async def sprint(pilot: Pilot[Any]) -> None:
+    await ready(pilot)
+    await pilot.press("m")
+    await wait_for_screen(pilot, "SprintScreen")
+    app = pilot.app
+    await wait_for(
+        pilot,
+        lambda: "平均形象进度" in screen_text(pilot),
+        what="the sprint's line read and drawn",
+    )
+    await pilot.pause()
+    assert_shows(pilot, "冲刺进度", "序时")
+    assert app.screen is not None
+
+
+async def countdown(pilot: Pilot[Any]) -> None:
+    await ready(pilot)
+    await pilot.press("i")
+    await wait_for_screen(pilot, "CountdownScreen")
+    assert_shows(pilot, "距冬季停工", "红灯项目", "本周节点")
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(
+    "view",
+    [
+        pytest.param(week, id="week"),
+        pytest.param(sprint, id="sprint"),
+        pytest.param(countdown, id="countdown"),
+    ],
+)
+def test_page(snap_compare: Snap, demo_db: Path, view: View, size: tuple[int, int]) -> None:
+    """The pages of their own (w, m, i), on the demo as built: its history is dated from the
+    build day, so the sprint's line is the same on every run."""
+    assert snap_compare(make_app(demo_db), terminal_size=size, run_before=view)
