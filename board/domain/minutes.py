@@ -10,9 +10,10 @@ and the red projects. Lights come from `board.domain.status`, the same rules the
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
+from board.domain.rates import Rates, rates
 from board.domain.since import current_meeting
 from board.domain.snapshot import Meeting, Pledge, Snapshot
 from board.domain.status import Light, blocker_light, evaluate
@@ -62,6 +63,7 @@ class Minutes:
     pledges: tuple[Group, ...]
     supervision: tuple[Group, ...]
     red: tuple[RedProject, ...]
+    rates: Rates = field(default_factory=Rates)
 
     @property
     def heading(self) -> str:
@@ -78,6 +80,18 @@ class Minutes:
     @property
     def overdue(self) -> int:
         return sum(1 for g in self.supervision for i in g.items if i.light is Light.RED)
+
+    def rates_line(self) -> str:
+        """开工率 8/11 73% · 竣工率 … · 投产率 …, as on the board's KPI strip."""
+        parts = []
+        for key, rate in (
+            ("kpi.start_rate", self.rates.start),
+            ("kpi.complete_rate", self.rates.complete),
+            ("kpi.produce_rate", self.rates.produce),
+        ):
+            share = "—" if rate.share is None else f"{rate.share:.0%}"
+            parts.append(t(key, done=rate.done, planned=rate.planned, pct=share))
+        return " · ".join(parts)
 
     def summary(self) -> str:
         return t(
@@ -176,6 +190,7 @@ def build_minutes(snapshot: Snapshot, today: date, meeting_id: int | None = None
         key=lambda p: (-(status.projects[p.id].behind or 0.0), p.code),
     )
     return Minutes(
+        rates=rates(snapshot.projects, today),
         meeting_id=meeting.id,
         title=meeting.title,
         zone=snapshot.meta.zone_name,

@@ -117,7 +117,7 @@ def to_markdown(minutes: Minutes) -> str:
         out.append(f"- {md(t('minutes.zone', zone=minutes.zone))}")
     out.append(f"- {t('minutes.held_on', date=iso(minutes.held_on))}")
     out.append(f"- {t('minutes.as_of', date=minutes.today.isoformat())}")
-    out += ["", minutes.summary(), ""]
+    out += ["", minutes.summary(), "", md(minutes.rates_line()), ""]
 
     out += [f"## {t('minutes.attendees')}", ""]
     out.append(t("io.list_sep").join(md(a) for a in minutes.attendees) or t("minutes.none"))
@@ -184,6 +184,7 @@ def write_workbook(minutes: Minutes, path: Path) -> None:
     overview.append([t("minutes.held_on", date=iso(minutes.held_on))])
     overview.append([t("minutes.as_of", date=minutes.today.isoformat())])
     overview.append([minutes.summary()])
+    overview.append([minutes.rates_line()])
     overview.append([])
     overview.append([t("minutes.attendees")])
     overview.cell(overview.max_row, 1).font = bold

@@ -196,3 +196,15 @@ def test_minutes_command(demo_db: Path, tmp_path: Path) -> None:
         assert "Traceback" not in result.stderr
         assert result.stderr.splitlines() == [ZH["err.prefix"] + message]
         assert result.returncode == 2
+
+
+def test_the_minutes_give_the_rates_the_board_shows(demo_db: Path) -> None:
+    from board.view.kpi import kpi
+
+    snapshot = snapshot_of(demo_db)
+    minutes = build_minutes(snapshot, TODAY)
+    figures = kpi(Board.build(snapshot, TODAY)).rates
+    assert minutes.rates == figures
+    text = to_markdown(minutes)
+    start = figures.start
+    assert f"开工率 {start.done}/{start.planned}" in text
