@@ -7,7 +7,6 @@ raised one by one, so a refusal lists every bad cell at once.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -40,6 +39,8 @@ from board.exchange.sheets import (
     TEXT_KEYS,
     Column,
     Sheet,
+    header_key,
+    own_headers,
 )
 from board.i18n import t
 from board.store import writer as w
@@ -84,17 +85,9 @@ class RowPlan:
     pending: Pending | None = None
 
 
-def header_key(text: str) -> str:
-    table = str.maketrans({"(": "（", ")": "）", "%": "", "％": ""})
-    return re.sub(r"\s+", "", text).translate(table).casefold()
-
-
 def map_headers(raw: RawSheet, problems: list[Problem]) -> tuple[dict[str, int], tuple[str, ...]]:
     """Column field → cell index; headers nobody knows are returned to be reported as ignored."""
-    keys: dict[str, Column] = {}
-    for column in raw.sheet.columns:
-        for name in (column.header, column.field, *column.aliases):
-            keys.setdefault(header_key(name), column)
+    keys = own_headers(raw.sheet)
     found: dict[str, int] = {}
     ignored: list[str] = []
     for index, cell in enumerate(raw.headers):
