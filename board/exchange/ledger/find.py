@@ -167,7 +167,7 @@ def map_columns(headers: list[str], kind: Kind, mapping: MapFile | None) -> list
         matched = match_header(header, kind)
         key = rule.field if rule is not None else matched.field
         unit = (rule.unit if rule is not None else None) or matched.unit
-        column = Column(index, header, key, unit, rule is not None)
+        column = Column(index, header, key, unit, rule is not None and key != matched.field)
         if key is not None and key in taken and key != "seq":
             column.same_as = taken[key]
         elif key is not None:

@@ -20,7 +20,8 @@ from typing import Literal
 Kind = Literal["projects", "pledges"]
 KINDS: tuple[Kind, ...] = ("projects", "pledges")
 MONEY_FACTORS = {"亿元": 10000.0, "亿": 10000.0, "万元": 1.0, "万": 1.0, "元": 0.0001}
-DASHES = str.maketrans("—–－~～〜至到", "--------")
+DASHES = str.maketrans("—–－~～〜", "------")
+SPAN_WORD = re.compile(r"(?<=\d)[至到](?=\d)")  # 1至8月, not 年初至今
 UNIT_RE = re.compile(r"[(\[]?(?:单位[:：]?)?(亿元|万元|亿|万|元|%)[)\]]?$")
 
 
@@ -47,8 +48,10 @@ FIELDS: dict[Kind, tuple[Field, ...]] = {
         f("name", r"(建设)?项目(名称|名)? 名称 工程(项目)?名称 项目及建设单位"),
         f("category", r"(项目)?(类别|分类) 项目类型 产业(类别|类型|分类) 类型"),
         f("stage", r"(项目|建设)?性质 (项目|建设|推进)?阶段 (项目|建设)状态 项目属性"),
-        f("location", r"(建设|项目)?(地点|地址|位置|选址) 所在(地|位置|园区|区域) 坐落位置?"),
-        f("owner", r"(建设|业主|项目|投资)(单位|主体|企业|方) 项目业主 业主 企业(名称)? 投资方"),
+        f("location", r"(建设|项目)?(地点|地址|位置|选址) (项目)?所在(地|位置|园区|区域|乡镇) "
+                      r"坐落位置?"),
+        f("owner", r"(项目)?(建设|业主|项目|投资)(单位|主体|企业|方) 项目业主 业主 企业(名称)? "
+                   r"投资方 建设业主"),
         f("scope", r"(主要)?建设(内容|规模)((及|和|与|、)(规模|内容))? 项目(内容|概况|简介)",
          stored=False),
         f("total_investment",
@@ -82,6 +85,8 @@ FIELDS: dict[Kind, tuple[Field, ...]] = {
          r"(计划|拟|预计)?(竣工|完工|建成)(投产)?(时间|日期|年月)? 计划竣工"),
         f("period", r"建设(起止)?(年限|期限|周期|工期|年度|时间) 起止(年限|时间|日期|年月) 工期"),
         f("blocker",
+         r"(存在|主要|面临)(的)?(困难|问题)((和|及|与|、)(困难|问题|建议))? "
+         r".*(协调|解决).*(问题|事项|困难) "
          r"(存在|主要|需协调|需要协调|需协调解决|亟待解决|需解决|需要解决)(的)?(问题|困难)"
          r"((及|和|与)(建议|措施|需协调事项|下步打算))? 困难(和|及|与)问题 问题(及|和|与)建议 "
          r"需协调(解决)?(的)?(事项|问题) 存在问题(及需协调事项)? 问题"),
@@ -90,6 +95,7 @@ FIELDS: dict[Kind, tuple[Field, ...]] = {
     "pledges": (
         SEQ,
         f("content",
+         r".*(表态|承诺|督办|交办).*(事项|内容|任务) "
          r"(表态|承诺|督办|工作|重点)?(事项|任务)(内容)? 表态(发言)?(内容|事项) 承诺(事项|内容) "
          r"具体(事项|措施|任务) 任务(内容|事项) 工作(任务|措施|内容) 督办(事项|内容) 内容"),
         f("department",
@@ -103,6 +109,7 @@ FIELDS: dict[Kind, tuple[Field, ...]] = {
         f("status",
          r"(完成|办理|落实|办结|推进|进展|督办)(情况|状态|进度) 状态 进展 目前进展(情况)?"),
         f("leader", r"(包保|督办|分管|牵头|责任|联系)领导", stored=False),
+        f("responsible", r"(具体)?(责任人|负责人|联系人)(及电话)?", stored=False),
         f("note", r"备注 说明 备注说明"),
     ),
 }
@@ -114,7 +121,7 @@ WEAK = frozenset({"seq", "remark", "note", "computed"})
 def header_text(text: str) -> str:
     """A header as matched: NFKC, no whitespace, one dash, ASCII brackets, lower case."""
     out = unicodedata.normalize("NFKC", text)
-    out = re.sub(r"\s+", "", out).translate(DASHES)
+    out = SPAN_WORD.sub("-", re.sub(r"\s+", "", out).translate(DASHES))
     return out.replace("【", "(").replace("】", ")").strip(":：").casefold()
 
 
@@ -145,11 +152,13 @@ def split_unit(name: str) -> tuple[str, str | None]:
 
 
 def candidates(name: str) -> list[str]:
-    """The whole name, then its last part (2023年投资情况/计划投资 → 计划投资)."""
+    """The whole name, then its last part (2023年投资情况/计划投资 → 计划投资), then both
+    without a bracketed remark (责任单位(部门) → 责任单位)."""
     out = [name]
     if "/" in name:
         out.append(name.rsplit("/", 1)[1])
-    return out
+    out += [re.sub(r"\(.*?\)", "", c) for c in out if "(" in c]
+    return list(dict.fromkeys(c for c in out if c))
 
 
 def match_header(text: str, kind: Kind) -> Match:

@@ -15,9 +15,14 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from board.exchange.cells import normal
+from board.exchange.ledger.rows import Skipped
+from board.i18n import t
+
+if TYPE_CHECKING:
+    from board.exchange.ledger.plan import Cells, Ledger
 
 MARKS = "★☆▲△◆◇●○■□※√✓✔*＊#＃"
 BRACKETS = "()（）[]［］【】《》<>〈〉「」『』“”\"'‘’"
@@ -80,3 +85,25 @@ class Codes:
             if code not in taken:
                 taken.add(code)
                 return code
+
+
+def repeated(ledger: Ledger, cells: Cells, kind: str, mark: Any) -> bool:
+    """Whether this row's key was read before: a row the same cell for cell (序号 aside) is
+    skipped as a repeat; a different row with the same key is refused."""
+    seq = cells.column("seq")
+    signature = tuple(
+        normal(v) for i, v in enumerate(cells.row.cells) if seq is None or i != seq.index
+    )
+    seen = ledger.seen.setdefault(kind, {})
+    if mark not in seen:
+        seen[mark] = cells.row.number
+        ledger.signatures[(kind, mark)] = signature
+        return False
+    if ledger.signatures.get((kind, mark)) == signature:
+        skipped = Skipped(cells.row.number, "duplicate", str(seen[mark]))
+        cells.report.rows.skipped.append(skipped)
+    else:
+        what = "content" if kind == "pledges" else ("code" if cells.text("code") else "name")
+        reason = "import.same_row" if kind == "pledges" else "ledger.same_project"
+        cells.problem(what, t(reason, other=seen[mark]))
+    return True

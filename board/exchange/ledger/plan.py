@@ -83,6 +83,7 @@ class Report:
     first: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
     marks: dict[str, int] = field(default_factory=dict)
     unit_name: Callable[[Any], str] = str  # a department reference as its name
+    own_codes: bool = False  # the 项目编号 column holds the office's numbering, not board's
 
     def count(self, table: str, action: str) -> None:
         self.counts[table][("added", "updated", "unchanged").index(action)] += 1
@@ -106,6 +107,7 @@ class Ledger:
         self.new_projects: dict[str, tuple[Pending, str, int]] = {}  # name key → (ref, code, row)
         self.new_codes: dict[str, Pending] = {}
         self.seen: dict[str, dict[Any, int]] = {}  # rows already read, per kind: key → row
+        self.signatures: dict[tuple[str, Any], tuple[str, ...]] = {}
         self.codes = Codes(self.by_code)
         self.taken_codes = set(self.by_code)
         self.pledges = {r["id"]: dict(r) for r in conn.execute(select(w.pledges)).mappings()}
@@ -123,6 +125,14 @@ class Ledger:
     def plan(self, table: Table) -> Report:
         report = Report(table, classify(table), unit_name=self.units.name_of)
         self.units.sheet = table.grid.name
+        code = table.column("code") if table.kind == "projects" else None
+        if code is not None and self.projects:
+            codes = {normal(row.cell(code.index)) for row in report.rows.data} - {""}
+            if codes and not codes & set(self.by_code):
+                # An office's own numbering (XM-001…): matching by it would refuse every
+                # project it names; names match instead, and new projects get board's codes.
+                report.own_codes = True
+                report.notes.append(t("ledger.note.own_codes", column=code.header))
         years = Years(table.context.year, table.context.as_of)
         last_unit: Any = None
         unit_column = table.column("lead" if table.kind == "projects" else "department")
@@ -154,6 +164,12 @@ class Ledger:
             self.problems.append(Problem(unknown.sheet, None, None, reason, unknown.name))
         if reports:
             reports[0].counts["departments"][0] = len(self.units.added)
+            if self.units.added:
+                names = "、".join(
+                    t("ledger.unit_kind", name=p.values["name"], kind=t(f"kind.{p.values['kind']}"))
+                    for p in self.units.added.values()
+                )
+                reports[0].notes.insert(0, t("ledger.note.new_units", units=names))
 
     def problem(self, table: Table, row: int | None, column: str | None, reason: str) -> None:
         self.problems.append(Problem(table.grid.name, row, column, reason))

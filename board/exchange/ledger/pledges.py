@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from board.errors import BoardError
 from board.exchange.cells import read_text
-from board.exchange.ledger.matching import MARKS, content_key, similar
+from board.exchange.ledger.matching import MARKS, content_key, repeated, similar
 from board.exchange.ledger.units import split_units
 from board.exchange.ledger.values import read_status
 from board.exchange.planner import Pending, RowPlan
@@ -93,11 +93,8 @@ def plan_row(ledger: Ledger, cells: Cells) -> None:
     if cells.bad or ref is None or not content:
         return
     key = (ref if isinstance(ref, int) else id(ref), content_key(content))
-    seen = ledger.seen.setdefault("pledges", {})
-    if key in seen:
-        cells.problem("content", t("import.same_row", other=seen[key]))
+    if repeated(ledger, cells, "pledges", key):
         return
-    seen[key] = row.number
     ids = ledger.pledge_keys.get(key, []) if isinstance(ref, int) else []
     if len(ids) > 1:
         listed = "、".join(f"#{i}" for i in ids)

@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Literal
 
-from board.domain.codes import stage_index
+from board.domain.codes import STAGE_DATE_COLUMNS, stage_index
 from board.errors import BoardError
 from board.exchange.cells import read_text
-from board.exchange.ledger.matching import clean_name, content_key, name_key, similar
+from board.exchange.ledger.matching import clean_name, content_key, name_key, repeated, similar
 from board.exchange.ledger.values import (
     blocker_category,
     category_from_name,
@@ -130,14 +130,10 @@ def read_values(ledger: Ledger, cells: Cells) -> dict[str, Any]:
 
 
 def identify(ledger: Ledger, cells: Cells, name: str, code: str) -> tuple[int | None, bool]:
-    """(stored id or None for a new project, whether a problem stopped the row)."""
+    """(stored id or None for a new project, whether the row stops here: refused or a repeat)."""
     key = name_key(name)
-    seen = ledger.seen.setdefault("projects", {})
-    mark = code or key
-    if mark in seen:
-        cells.problem("code" if code else "name", t("ledger.same_project", other=seen[mark]))
+    if repeated(ledger, cells, "projects", code or key):
         return None, True
-    seen[mark] = cells.row.number
     if code:
         if code in ledger.by_code:
             return ledger.by_code[code], False
@@ -152,6 +148,21 @@ def identify(ledger: Ledger, cells: Cells, name: str, code: str) -> tuple[int | 
         cells.problem("name", t("ledger.ambiguous_project", name=name, codes=codes))
         return None, True
     return (ids[0] if ids else None), False
+
+
+def stamp(ledger: Ledger, cells: Cells, values: dict[str, Any], old: dict[str, Any]) -> None:
+    """A stage reached gets its day, as the edit mode does: for 开工 the ledger's 开工时间 and
+    for 竣工 its 竣工时间 when that day has come, else the ledger's 截至 day (else today)."""
+    stage = values.get("stage")
+    if stage is None or stage == old.get("stage"):
+        return
+    column = STAGE_DATE_COLUMNS[stage]
+    if old.get(column) or values.get(column):
+        return
+    day = (cells.table.context.as_of or ledger.today).isoformat()
+    planned = {"started": "planned_start_on", "completed": "planned_complete_on"}.get(stage)
+    given = values.get(planned) if planned else None
+    values[column] = given if given and given <= day else day
 
 
 def blocker_items(text: str) -> list[str]:
@@ -192,7 +203,7 @@ def plan_row(ledger: Ledger, cells: Cells) -> None:
     if not name:
         cells.problem("name", t("err.empty", field=cells.header("name")))
         return
-    code = re.sub(r"\s+", "", cells.text("code"))
+    code = "" if report.own_codes else re.sub(r"\s+", "", cells.text("code"))
     values = read_values(ledger, cells)
     stored, stopped = identify(ledger, cells, name, code)
     if stopped or cells.bad:
@@ -218,6 +229,7 @@ def plan_row(ledger: Ledger, cells: Cells) -> None:
             values.pop("stage", None)
         elif stage:
             values["stage"] = stage
+            stamp(ledger, cells, values, old)
         changes = {k: v for k, v in values.items() if isinstance(v, Pending) or old[k] != v}
         action: Action = "updated" if changes else "unchanged"
         ledger.plans["projects"].append(RowPlan(PROJECTS, row.number, action, stored, changes))
@@ -236,8 +248,9 @@ def plan_row(ledger: Ledger, cells: Cells) -> None:
             code = ledger.codes.take(ledger.taken_codes)
         ledger.taken_codes.add(code)
         values |= {"code": code, "name": name, "category": category}
-        if stage:
+        if stage and stage != "signed":
             values["stage"] = stage
+            stamp(ledger, cells, values, {"stage": "signed"})
         pending = Pending(PROJECTS, row.number)
         ledger.plans["projects"].append(
             RowPlan(PROJECTS, row.number, "added", None, values, pending)

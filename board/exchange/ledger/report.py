@@ -94,7 +94,7 @@ def ranges(skipped: Iterable[Skipped]) -> list[tuple[int, int, Skipped]]:
     out: list[tuple[int, int, Skipped]] = []
     for item in skipped:
         if out and out[-1][2].reason == item.reason and out[-1][1] == item.number - 1 and (
-            item.reason not in ("group", "subtotal")
+            item.reason in ("blank", "footer")
         ):
             first, _last, head = out[-1]
             out[-1] = (first, item.number, head)
@@ -128,6 +128,8 @@ def describe(table: Table, values: dict[str, Any], unit_name: Callable[[Any], st
         ]
         if values.get("done_on"):
             parts.append(t("ledger.row.done", date=values["done_on"]))
+        if values.get("note"):
+            parts.append(t("ledger.row.note", note=str(values["note"])[:40]))
         return "｜".join(parts)
     parts = [
         f"{values.get('code', '')} {values.get('name', '')}",
@@ -152,6 +154,7 @@ def describe(table: Table, values: dict[str, Any], unit_name: Callable[[Any], st
 
 def preview(report: Report, *, everything: bool = False) -> list[str]:
     table, context = report.table, report.table.context
+    money = table.kind == "projects"
     data = report.rows.data
     lines = [
         t("ledger.found", path=table.grid.name, kind=t(f"ledger.kind.{table.kind}")),
@@ -160,8 +163,8 @@ def preview(report: Report, *, everything: bool = False) -> list[str]:
             title=context.title or "—",
             year=context.year,
             source=t(f"ledger.year_from.{context.year_from}"),
-            unit=context.unit or "万元",
-        ),
+        )
+        + (t("ledger.context_unit", unit=context.unit or "万元") if money else ""),
         t(
             "ledger.rows",
             header=table.rows,
@@ -180,7 +183,8 @@ def preview(report: Report, *, everything: bool = False) -> list[str]:
     ))  # fmt: skip
     if report.rows.skipped:
         lines.append(t("ledger.skipped", count=len(report.rows.skipped)))
-        lines += limited([skipped_line(*r) for r in ranges(report.rows.skipped)], everything)
+        skipped = sorted(report.rows.skipped, key=lambda s: s.number)
+        lines += limited([skipped_line(*r) for r in ranges(skipped)], everything)
     if report.dates:
         lines.append(t("ledger.dates", count=len(report.dates)))
         lines += limited(

@@ -20,7 +20,9 @@ from board.exchange.ledger.values import category_of, squeeze, stage_of
 if TYPE_CHECKING:
     from board.exchange.ledger.find import Table
 
-Reason = Literal["blank", "group", "total", "subtotal", "footer", "header", "numbers", "seq_only"]
+Reason = Literal[
+    "blank", "group", "total", "subtotal", "footer", "header", "numbers", "seq_only", "duplicate"
+]
 NUMERAL = "一二三四五六七八九十百"
 GROUP_1 = re.compile(rf"^(?:[{NUMERAL}]+\s*[、.．,，]|第[{NUMERAL}]+\s*(?:部分|类|批|大类))")
 GROUP_2 = re.compile(rf"^[(（]\s*[{NUMERAL}]+\s*[)）]")

@@ -41,7 +41,8 @@ NO_NUMBER_WORDS = word_set("无 暂无 待定 未定 - -- / \\ — —— ——
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 CN_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
 MONEY_UNITS = {"亿元": 10000.0, "亿": 10000.0, "万元": 1.0, "万": 1.0, "元": 0.0001}
-DASHES = str.maketrans({c: "-" for c in "—–－~～〜至到"} | {"／": "/", "．": "."})
+DASHES = str.maketrans({c: "-" for c in "—–－~～〜"} | {"／": "/", "．": "."})
+SPAN_WORD = re.compile(r"(?<=[\d月年])[至到](?=\d)")  # 2023年3月至2024年6月, not 年初至今
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class Day:
 def squeeze(text: str) -> str:
     """NFKC (full-width digits and brackets to half width), no whitespace, one kind of dash."""
     out = unicodedata.normalize("NFKC", text)
-    return re.sub(r"\s+", "", out).translate(DASHES)
+    return SPAN_WORD.sub("-", re.sub(r"\s+", "", out).translate(DASHES))
 
 
 def cn_number(text: str) -> int | None:
@@ -262,12 +263,13 @@ def read_day(value: Any, years: Years, *, end: bool) -> Day:
     except BoardError:
         pass
     # Free text around a date (力争10月底前完成): the first date in it, shown in the preview.
-    for pattern in (FULL, YEAR_MONTH, MONTH_DAY, MONTH):
+    for pattern in (FULL, MONTH_DAY, YEAR_MONTH, MONTH):
         match = pattern.search(text)
         if match:
             found = single(match[0], years, end)
-            if found is not None:
-                return Day(found.iso, True)
+            if found is None:  # 2月30日: a day that does not exist is not read as February
+                raise bad_date(value)
+            return Day(found.iso, True)
     if "年底" in text or "年内" in text:
         return Day(year_part(years.year, None, end).isoformat(), True)
     raise bad_date(value)
