@@ -189,7 +189,9 @@ def test_no_header_is_one_line_naming_the_rows_searched(tmp_path: Path) -> None:
 
 
 def test_the_year_comes_from_the_option_the_title_or_the_file_name(tmp_path: Path) -> None:
-    spec = Spec("S", [["重点项目推进表"], ["序号", "项目名称", "完成投资", "竣工时间"], [1, "甲", 1, "9月"]])
+    spec = Spec(
+        "S", [["重点项目推进表"], ["序号", "项目名称", "完成投资", "竣工时间"], [1, "甲", 1, "9月"]]
+    )
     path = write_xlsx(tmp_path / "2022年台账.xlsx", spec)
     assert tables(path)[0].context.year == 2022
     assert tables(path, year=2021)[0].context.year == 2021

@@ -109,7 +109,11 @@ def test_a_project_ledger_is_stored_as_board_reads_it(demo_db: Path, tmp_path: P
     assert (kf06["lead"], kf06["leader"], kf06["location"]) == ("招商局", "张副主任", "纬二路以南")
 
     kf22 = project(demo_db, "KF-22")  # 华泰重工…(一期): half-width brackets in the ledger
-    assert (kf22["total_investment"], kf22["lead"], kf22["stage"]) == (32000.0, "土地局", "producing")
+    assert (kf22["total_investment"], kf22["lead"], kf22["stage"]) == (
+        32000.0,
+        "土地局",
+        "producing",
+    )
     assert (kf22["planned_start_on"], kf22["planned_complete_on"]) == ("2023-10-01", "2023-12-31")
 
     kf11 = project(demo_db, "KF-11")
@@ -198,7 +202,9 @@ def test_next_months_ledger_updates_the_same_projects(demo_db: Path, tmp_path: P
     ledger(demo_db, write_xlsx(tmp_path / "7月.xlsx", project_ledger()), create_departments=True)
     count = query(demo_db, "SELECT count(*) FROM projects")[0][0]
     later = ledger(
-        demo_db, write_xlsx(tmp_path / "8月.xlsx", project_ledger(9, "8月")), create_departments=True
+        demo_db,
+        write_xlsx(tmp_path / "8月.xlsx", project_ledger(9, "8月")),
+        create_departments=True,
     )
     assert counts(later, "projects") == (1, 2, 3)
     assert query(demo_db, "SELECT count(*) FROM projects")[0][0] == count + 1

@@ -254,7 +254,9 @@ def test_pledge_headers(header: str, field: str) -> None:
 def test_names_are_compared_without_marks_spaces_and_brackets() -> None:
     assert clean_name("★鼎晟精密铸造项目") == ("鼎晟精密铸造项目", "★")
     assert clean_name("鼎晟精密\n铸造项目▲") == ("鼎晟精密铸造项目", "▲")
-    assert name_key("华泰重工农机装备生产基地(一期)") == name_key("华泰重工农机装备生产基地（一期）")
+    assert name_key("华泰重工农机装备生产基地(一期)") == name_key(
+        "华泰重工农机装备生产基地（一期）"
+    )
     assert name_key("★ 鼎晟 精密铸造项目") == name_key("鼎晟精密铸造项目")
     assert name_key("厂房一期") != name_key("厂房二期")
 
@@ -270,7 +272,11 @@ def test_new_codes_follow_the_zone_pattern() -> None:
 def test_units_split_bracketed_and_kind() -> None:
     assert split_units("招商局、环保局") == ["招商局", "环保局"]
     assert split_units("牵头：农工部；配合：祝庄子村") == ["农工部", "祝庄子村"]
-    assert forms("土地局（自然资源分局）")[:3] == ["土地局（自然资源分局）", "土地局", "自然资源分局"]
+    assert forms("土地局（自然资源分局）")[:3] == [
+        "土地局（自然资源分局）",
+        "土地局",
+        "自然资源分局",
+    ]
     assert [guess_kind(n) for n in ("祝庄村", "商务局", "招商服务中心", "宏达建设有限公司")] == [
         "village",
         "bureau",
