@@ -74,8 +74,7 @@ FIELDS: dict[Kind, tuple[Field, ...]] = {
         f("progress_note",
          r"(项目|工程|建设)?(进展|进度|推进)(情况|状况)? 目前进展(情况)? 当前进度 "
          r"(截至\d{1,2}月(底|末)?)?(项目)?(进展|推进|建设)情况 .*进展情况"),
-        f("lead", r"(责任|牵头|主责|主办|承办|包保|服务|包联|负责|帮办)(单位|部门|科室) "
-                 r"(责任|牵头)单位(及责任人)?"),
+        f("lead", r".*(责任|牵头|主责|主办|承办|包保|服务|包联|负责|帮办)(单位|部门|科室).*"),
         f("responsible", r"(项目)?(负责人|责任人) (具体|项目)负责人 责任人(及电话)? 联系人"),
         f("leader",
           r"(包保|挂点|挂钩|分管|包联|包抓|联系|责任|牵头|帮办)(县|区|市|园区)?(级)?领导"),
@@ -83,7 +82,8 @@ FIELDS: dict[Kind, tuple[Field, ...]] = {
         f("planned_start_on", r"(计划|拟|预计)?开工(时间|日期|年月)? 计划开工"),
         f("planned_complete_on",
          r"(计划|拟|预计)?(竣工|完工|建成)(投产)?(时间|日期|年月)? 计划竣工"),
-        f("period", r"建设(起止)?(年限|期限|周期|工期|年度|时间) 起止(年限|时间|日期|年月) 工期"),
+        f("period", r"建设(起止)?(年限|期限|周期|工期|年度|时间) 起止(年限|时间|日期|年月) 工期 "
+                    r"开竣工(时间|日期|年限)"),
         f("blocker",
          r"(存在|主要|面临)(的)?(困难|问题)((和|及|与|、)(困难|问题|建议))? "
          r".*(协调|解决).*(问题|事项|困难) "
@@ -98,10 +98,8 @@ FIELDS: dict[Kind, tuple[Field, ...]] = {
          r".*(表态|承诺|督办|交办).*(事项|内容|任务) "
          r"(表态|承诺|督办|工作|重点)?(事项|任务)(内容)? 表态(发言)?(内容|事项) 承诺(事项|内容) "
          r"具体(事项|措施|任务) 任务(内容|事项) 工作(任务|措施|内容) 督办(事项|内容) 内容"),
-        f("department",
-         r"(责任|表态|承办|牵头|承诺|落实|主办|主责|办理|督办)?(单位|部门)(名称)? "
-         r"责任单位(及责任人)?"),
         f("co_department", r"(配合|协办|协助)(单位|部门)"),
+        f("department", r".*(单位|部门)(名称)? 责任单位(及责任人)?"),
         f("project", r"(所属|涉及|相关|对应)?项目(名称|编号|代码)?"),
         f("done_on", r"(实际完成|办结|销号)(日期|时间) 完成日期"),
         f("due_on", r"(完成|办结|落实|办理)?(时限|期限|时间节点) (计划)?完成时间 截止(时间|日期) "
@@ -122,7 +120,7 @@ def header_text(text: str) -> str:
     """A header as matched: NFKC, no whitespace, one dash, ASCII brackets, lower case."""
     out = unicodedata.normalize("NFKC", text)
     out = SPAN_WORD.sub("-", re.sub(r"\s+", "", out).translate(DASHES))
-    return out.replace("【", "(").replace("】", ")").strip(":：").casefold()
+    return out.replace("【", "(").replace("】", ")").strip(":：*★").casefold()
 
 
 def display(text: str) -> str:
@@ -166,6 +164,8 @@ def match_header(text: str, kind: Kind) -> Match:
     name, unit = split_unit(header_text(text))
     if not name:
         return Match(None, unit)
+    if unit == "%" and not any(w in name for w in ("进度", "进展")):
+        return Match("computed", unit)  # 占年计划%, 完成年度计划%: a ratio of two other columns
     for candidate in candidates(name):
         for item in FIELDS[kind]:
             if any(re.fullmatch(p, candidate) for p in item.patterns):

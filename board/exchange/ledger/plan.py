@@ -24,7 +24,7 @@ from board.exchange.ledger import pledges, projects
 from board.exchange.ledger.find import Column, Table
 from board.exchange.ledger.headers import field_of, money_factor
 from board.exchange.ledger.matching import Codes, content_key, name_key
-from board.exchange.ledger.rows import DataRow, Rows, classify
+from board.exchange.ledger.rows import DataRow, Rows, Skipped, classify
 from board.exchange.ledger.units import Units
 from board.exchange.ledger.values import Day, Years, read_amount, read_day
 from board.exchange.planner import Pending, Ref, RowPlan
@@ -135,8 +135,21 @@ class Ledger:
                 report.notes.append(t("ledger.note.own_codes", column=code.header))
         years = Years(table.context.year, table.context.as_of)
         last_unit: Any = None
+        heading_unit, heading_group = "", ""  # a pledge list under unit rows (招商局)
         unit_column = table.column("lead" if table.kind == "projects" else "department")
+        last_group: str | None = None
         for row in report.rows.data:
+            texts = {normal(v) for v in row.cells} - {""}
+            if table.kind == "pledges" and len(texts) == 1:
+                only = texts.pop()
+                if self.units.stored(only) is not None:
+                    heading_unit, heading_group = only, row.group
+                    report.rows.skipped.append(Skipped(row.number, "group", only))
+                    continue
+            if heading_unit and row.group == heading_group:
+                row.group = heading_unit  # under its unit's heading row
+            if row.group != last_group:
+                last_unit, last_group = None, row.group  # a new group: nothing to carry down
             if unit_column is not None and table.grid.merges is None:
                 # A CSV keeps a unit merged down over several rows in the first row only.
                 if normal(row.cell(unit_column.index)) == "" and last_unit is not None:

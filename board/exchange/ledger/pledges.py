@@ -61,6 +61,8 @@ def plan_row(ledger: Ledger, cells: Cells) -> None:
     if not content:
         cells.problem("content", t("err.empty", field=cells.header("content")))
     unit = cells.text("department")
+    if not unit and row.group and ledger.units.stored(row.group) is not None:
+        unit = row.group  # a list grouped by unit: 一、招商局 over its pledges
     ref, others = ledger.units.resolve(unit, row.number) if unit else (None, [])
     if not unit:
         cells.problem("department", t("err.empty", field=cells.header("department")))

@@ -103,11 +103,11 @@ def ranges(skipped: Iterable[Skipped]) -> list[tuple[int, int, Skipped]]:
     return out
 
 
-def skipped_line(first: int, last: int, item: Skipped) -> str:
+def skipped_line(first: int, last: int, item: Skipped, kind: str = "projects") -> str:
     rows = str(first) if first == last else f"{first}–{last}"
     reason = t(f"ledger.skip.{item.reason}", text=item.text)
-    sets = [t(f"category.{item.category}")] if item.category else []
-    sets += [t(f"stage.{item.stage}")] if item.stage else []
+    sets = [t(f"category.{item.category}")] if item.category and kind == "projects" else []
+    sets += [t(f"stage.{item.stage}")] if item.stage and kind == "projects" else []
     if sets:
         reason += t("ledger.skip.sets", words="、".join(sets))
     return t("ledger.skipped_line", rows=rows, reason=reason)
@@ -184,7 +184,9 @@ def preview(report: Report, *, everything: bool = False) -> list[str]:
     if report.rows.skipped:
         lines.append(t("ledger.skipped", count=len(report.rows.skipped)))
         skipped = sorted(report.rows.skipped, key=lambda s: s.number)
-        lines += limited([skipped_line(*r) for r in ranges(skipped)], everything)
+        lines += limited(
+            [skipped_line(*r, kind=table.kind) for r in ranges(skipped)], everything
+        )
     if report.dates:
         lines.append(t("ledger.dates", count=len(report.dates)))
         lines += limited(

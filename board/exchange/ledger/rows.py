@@ -51,6 +51,28 @@ def row_kind(text: str) -> Reason | None:
     return None
 
 
+HEADING_WORDS = re.compile(
+    r"招商引资|招商|引资|技术改造|技改|孵化|众创|基础设施|基础|配套|设施|新开工|续建|在建|竣工|投产|"
+    r"前期|储备|重点|项目|工程|类|年度|计划|新建|产业|工业|市政|及|和|、"
+)
+
+
+def heading(text: str) -> bool:
+    """A row holding only a category or stage heading (招商引资项目, 续建项目), unnumbered."""
+    plain = squeeze(text)
+    return bool(plain) and HEADING_WORDS.sub("", plain) == "" and (
+        category_of(plain) is not None or stage_of(plain) is not None
+    )
+
+
+def group_name(text: str) -> str:
+    """A group row's words without its numbering or count (一、招商局（5项） → 招商局)."""
+    plain = squeeze(text)
+    plain = GROUP_1.sub("", plain)
+    plain = GROUP_2.sub("", plain)
+    return COUNTED.sub("", plain).strip("：:、 ")
+
+
 def group_level(text: str) -> int:
     plain = squeeze(text)
     if plain.startswith("其中"):
@@ -67,6 +89,7 @@ class DataRow:
     category: str | None = None
     stage: str | None = None
     joined: list[int] = field(default_factory=list)  # the rows written as part of this one
+    group: str = ""  # the nearest group row's words (a pledge list grouped by unit)
 
     def cell(self, index: int | None) -> Any:
         if index is None or index >= len(self.cells):
@@ -134,6 +157,7 @@ def classify(table: Table) -> Rows:
         for row in range(first + 1, last + 1)
     }
     levels: dict[int, tuple[str | None, str | None]] = {}
+    names: dict[int, str] = {}
     data: list[DataRow] = []
     skipped: list[Skipped] = []
     legend: list[str] = []
@@ -151,6 +175,10 @@ def classify(table: Table) -> Rows:
         if re.fullmatch(rf"[{NUMERAL}]+", squeeze(first)) and len(found) > 1:
             first = f"{first}、{found[1][1]}"  # 一 | 招商引资项目: a group numbered in 序号
         kind = row_kind(first)
+        seq_text = normal(cells[seq_index]) if seq_index is not None and seq_index < len(cells) \
+            else ""  # fmt: skip
+        if kind is None and len({v for _i, v in found}) == 1 and seq_text in ("", first):
+            kind = "group" if heading(first) else None
         if in_footer and len(found) == 1:
             kind = "footer"
         if kind == "footer":
@@ -166,7 +194,9 @@ def classify(table: Table) -> Rows:
             words = (category_of(first), stage_of(first))
             for deeper in [lv for lv in levels if lv >= level]:
                 del levels[deeper]
+                names.pop(deeper, None)
             levels[level] = words
+            names[level] = group_name(first)
             skipped.append(Skipped(number, kind, first, *words))
             last = None
             continue
@@ -184,7 +214,7 @@ def classify(table: Table) -> Rows:
             join(last, cells, number, lists)  # the same project, its name merged down
             continue
         if normal(cells[key] if key < len(cells) else None) == "":
-            if all(i == seq_index for i, _v in found):
+            if all(i == seq_index for i, _v in found) and re.match(r"\d", squeeze(first)):
                 skipped.append(Skipped(number, "seq_only", first))
                 continue
             seq_empty = seq_index is None or normal(cells[seq_index] if seq_index < len(cells)
@@ -194,7 +224,8 @@ def classify(table: Table) -> Rows:
                 continue
         category = next((c for _lv, (c, _s) in sorted(levels.items(), reverse=True) if c), None)
         stage = next((s for _lv, (_c, s) in sorted(levels.items(), reverse=True) if s), None)
-        last = DataRow(number, cells, category, stage)
+        group = next((n for _lv, n in sorted(names.items(), reverse=True) if n), "")
+        last = DataRow(number, cells, category, stage, group=group)
         data.append(last)
     final = data[-1].number if data else 0
     skipped = [s for s in skipped if s.reason != "blank" or s.number < final]

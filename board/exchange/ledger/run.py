@@ -15,15 +15,16 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from board.errors import BoardError
-from board.exchange.files import NotOwn
-from board.exchange.importing import ImportResult, apply_plans, import_file
+from board.exchange.cells import normal
+from board.exchange.files import NotOwn, read_input
+from board.exchange.importing import ImportRefused, ImportResult, apply_plans, import_file
 from board.exchange.ledger.find import Table, find_tables
 from board.exchange.ledger.grid import CSV_SUFFIXES, read_grids
 from board.exchange.ledger.headers import KINDS, Kind
 from board.exchange.ledger.mapfile import MapFile, load_map, suggest
 from board.exchange.ledger.plan import Ledger, Options
 from board.exchange.ledger.report import LedgerRefused, LedgerResult
-from board.exchange.sheets import find_sheet
+from board.exchange.sheets import find_sheet, header_key
 from board.i18n import t
 from board.store import writer as w
 
@@ -88,7 +89,33 @@ def import_any(
         except NotOwn as not_own:
             sheet = not_own.sheet or sheet
             hint = hint_of(not_own.hint) or hint
+        except ImportRefused as refused:
+            kind = ledger_kind(source, sheet)
+            if kind is None:
+                raise
+            # A 项目 or 表态 sheet in board's column names but without 编号 (so no id is
+            # at stake) that board's strict reader refuses (9月30日前, 招商局、环保局): the
+            # ledger reader's rules are what its writer meant. If it finds no table either,
+            # board's own refusal stands.
+            try:
+                return import_ledger(db, source, options, today, sheet=None, hint=kind)
+            except LedgerRefused:
+                raise
+            except BoardError:
+                raise refused from None
     return import_ledger(db, source, options, today, sheet=sheet, hint=hint)
+
+
+def ledger_kind(source: Path, sheet: str | None) -> Kind | None:
+    """The kind of a file's one own sheet when it could be read as a ledger: a 项目 or 表态
+    sheet without 编号 (ids are used only in board's own export)."""
+    raws = read_input(source, sheet)
+    if len(raws) != 1:
+        return None
+    keys = {header_key(normal(h)) for h in raws[0].headers}
+    if keys & {header_key(n) for n in ("编号", "id", "ID")}:
+        return None
+    return hint_of(raws[0].sheet.table)
 
 
 def suggest_map(source: Path, options: Options, today: date) -> str:

@@ -37,6 +37,7 @@ NO_DATE_WORDS = word_set(
     "待定 长期 长期坚持 长期推进 持续 持续推进 持续开展 常态化 常态化推进 另定 未定 暂无 无 "
     "视情况 视进度 根据进度 按序时 按序时推进 适时 随时 全年 每月 每周 定期 - -- / \\ — ——"
 )
+RECURRING = ("每", "长期", "持续", "常年", "常态")  # 每月25日前: a recurring task, no one day
 NO_NUMBER_WORDS = word_set("无 暂无 待定 未定 - -- / \\ — —— ——— 0.00万元")
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 CN_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
@@ -249,7 +250,7 @@ def read_day(value: Any, years: Years, *, end: bool) -> Day:
     if isinstance(value, int | float):
         return from_number(float(value), years, end)
     text = digits_for_words(squeeze(str(value)))
-    if text in NO_DATE_WORDS or text.strip("-/") == "":
+    if text in NO_DATE_WORDS or text.strip("-/") == "" or text.startswith(RECURRING):
         return Day(None, True)
     found = single(text, years, end)
     if found is not None:
