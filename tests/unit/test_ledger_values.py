@@ -283,3 +283,21 @@ def test_units_split_bracketed_and_kind() -> None:
         "office",
         "enterprise",
     ]
+
+
+def test_every_word_the_preview_builds_a_key_for_is_in_both_catalogs() -> None:
+    from typing import get_args
+
+    from board.exchange.ledger.headers import KINDS, field_keys
+    from board.exchange.ledger.rows import Reason
+    from board.i18n import en
+
+    keys = {f"ledger.field.{k}" for kind in KINDS for k in field_keys(kind)}
+    keys |= {f"ledger.skip.{r}" for r in get_args(Reason)}
+    keys |= {f"ledger.kind.{k}" for k in KINDS} | {f"ledger.counts.{k}" for k in KINDS}
+    keys |= {f"ledger.year_from.{w}" for w in ("option", "map", "title", "file", "header", "today")}
+    keys |= {f"ledger.action.{a}" for a in ("added", "updated", "unchanged")}
+    keys |= {"ledger.note.not_stage", "ledger.note.not_category"}
+    assert keys - set(ZH) == set()
+    assert keys - set(en.STRINGS) == set()
+    assert set(ZH) == set(en.STRINGS)
