@@ -183,7 +183,7 @@ def read_input(path: Path, sheet_name: str | None) -> list[RawSheet]:
     if not path.exists():
         raise BoardError(t("err.file_missing", path=path), kind="missing")
     if path.is_dir():
-        raise BoardError(t("err.bad_format", path=path), kind="value")
+        raise BoardError(t("err.bad_import_format", path=path), kind="value")
     suffix = path.suffix.lower()
     if suffix in XLSX_SUFFIXES:
         only = find_sheet(sheet_name) if sheet_name else None
@@ -201,8 +201,8 @@ def read_input(path: Path, sheet_name: str | None) -> list[RawSheet]:
             raise NotOwn(t("err.csv_sheet", choices=sheet_names()), hint=only.table)
         return raws
     if suffix in LEDGER_ONLY_SUFFIXES:
-        raise NotOwn(t("err.bad_format", path=path))
-    raise BoardError(t("err.bad_format", path=path), kind="value")
+        raise NotOwn(t("err.bad_import_format", path=path))
+    raise BoardError(t("err.bad_import_format", path=path), kind="value")
 
 
 def file_mode(path: Path) -> int:

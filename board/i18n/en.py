@@ -307,7 +307,7 @@ STRINGS: dict[str, str] = {
     "keymap.bad": "keymap file ignored: {path}: {detail}",
     # Excel / CSV import and export (board/exchange/, board/cli/files.py)
     "err.file_missing": "file not found: {path}",
-    "err.bad_format": "unsupported file type: {path} (use .xlsx, .xlsm, .xls, .ods or .csv)",
+    "err.bad_format": "unsupported file type: {path} (use .xlsx or .csv; save an old .xls as .xlsx first)",
     "err.bad_workbook": "cannot read the workbook: {path} ({detail})",
     "err.bad_csv": "cannot read the CSV file: {path} ({detail})",
     "err.bad_encoding": "cannot tell the CSV file's encoding: {path} (save it as UTF-8 or GBK CSV)",
@@ -339,6 +339,8 @@ STRINGS: dict[str, str] = {
     "import.too_long": "text too long ({length} characters, at most {limit})",
     "import.duplicate_header": "duplicate column: {header}",
     # Office ledgers (办公室现有台账): board/exchange/ledger/, board import
+    "err.bad_import_format": "unsupported file type: {path} (import reads .xlsx, .xlsm, .xls, .ods or .csv)",
+    "ledger.empty": "the file holds nothing: {path}",
     "ledger.file": "ledger: {path}",
     "ledger.found": "sheet \"{path}\": {kind}",
     "ledger.kind.projects": "key-project ledger",
@@ -377,6 +379,7 @@ STRINGS: dict[str, str] = {
     "ledger.skip.header": "header repeated",
     "ledger.skip.numbers": "column numbers",
     "ledger.skip.seq_only": "empty but for its row number",
+    "ledger.skip.note": "a note \"{text}\"",
     "ledger.skip.sets": "; the rows below are {words}",
     "ledger.dates": "dates read from words ({count}):",
     "ledger.date_line": "  row {row}, {column}: {text} → {date}",

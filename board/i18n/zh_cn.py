@@ -315,7 +315,7 @@ STRINGS: dict[str, str] = {
     "keymap.bad": "键位配置有误，已忽略：{path}：{detail}",
     # Excel / CSV import and export (board/exchange/, board/cli/files.py)
     "err.file_missing": "文件不存在：{path}",
-    "err.bad_format": "不支持的文件类型：{path}（可用 .xlsx、.xlsm、.xls、.ods 或 .csv）",
+    "err.bad_format": "不支持的文件类型：{path}（请用 .xlsx 或 .csv；旧版 .xls 请先在 Excel/WPS 中另存为 .xlsx）",
     "err.bad_workbook": "无法读取工作簿：{path}（{detail}）",
     "err.bad_csv": "无法读取 CSV 文件：{path}（{detail}）",
     "err.bad_encoding": "无法识别 CSV 文件的编码：{path}（请另存为 UTF-8 或 GBK 编码的 CSV）",
@@ -347,6 +347,8 @@ STRINGS: dict[str, str] = {
     "import.too_long": "文字过长（{length} 字，最多 {limit} 字）",
     "import.duplicate_header": "列名重复：{header}",
     # Office ledgers (办公室现有台账): board/exchange/ledger/, board import
+    "err.bad_import_format": "不支持的文件类型：{path}（可导入 .xlsx、.xlsm、.xls、.ods 或 .csv）",
+    "ledger.empty": "文件里没有内容：{path}",
     "ledger.file": "台账：{path}",
     "ledger.found": "工作表“{path}”：{kind}",
     "ledger.kind.projects": "重点项目台账",
@@ -385,6 +387,7 @@ STRINGS: dict[str, str] = {
     "ledger.skip.header": "重复的表头",
     "ledger.skip.numbers": "列序号行",
     "ledger.skip.seq_only": "只有序号的空行",
+    "ledger.skip.note": "说明行“{text}”",
     "ledger.skip.sets": "，以下各行记为 {words}",
     "ledger.dates": "由文字得出的日期（{count} 处）：",
     "ledger.date_line": "  第 {row} 行，{column}：{text} → {date}",

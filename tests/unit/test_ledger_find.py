@@ -243,3 +243,39 @@ def test_a_bad_map_file_is_one_line(tmp_path: Path) -> None:
     path.write_text('kind = "项目"\n', encoding="utf-8")
     with pytest.raises(BoardError):
         load_map(path)
+
+
+def test_cells_are_read_as_excel_shows_them(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "S"
+    ws.append(["序号", "项目名称", "形象进度（%）", "开工时间", "竣工时间"])
+    ws.append([1, "甲项目", 0.65, 2023.1, datetime(2023, 9, 1)])
+    ws["C2"].number_format = "0%"
+    ws["D2"].number_format = "0.00"  # typed 2023.10: stored as the number 2023.1
+    ws["E2"].number_format = 'yyyy"年"m"月"'  # shown as 2023年9月: a month, not the 1st
+    book.save(tmp_path / "x.xlsx")
+    [grid] = read_grids(tmp_path / "x.xlsx")
+    assert grid.rows[1] == [1, "甲项目", "65%", "2023.10", "2023年9月"]
+
+
+def test_a_note_merged_across_the_table_is_not_a_project(tmp_path: Path) -> None:
+    spec = Spec(
+        "S",
+        [
+            ["序号", "项目名称", "总投资（万元）", "责任单位"],
+            [1, "甲项目", 100, "招商局"],
+            ["以上项目均为市级重点项目，按月报送"],
+            [2, "乙项目", 200, "招商局"],
+        ],
+        ["A3:D3"],
+    )
+    for path in (write_xlsx(tmp_path / "x.xlsx", spec), write_csv(tmp_path / "x.csv", spec)):
+        [table] = tables(path)
+        rows = classify(table)
+        assert [r.number for r in rows.data] == [2, 4]
+        assert [(s.number, s.reason) for s in rows.skipped] == [(3, "note")]

@@ -413,3 +413,45 @@ def test_boards_own_export_still_round_trips_exactly(demo_db: Path, tmp_path: Pa
     export_file(demo_db, csv_path, sheet="表态")
     assert isinstance(import_any(demo_db, csv_path, Options(), TODAY), ImportResult)
     assert dump(demo_db) == before
+
+
+def test_a_pledge_list_grouped_under_its_units(demo_db: Path, tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        ["县重点工作督办台账"],
+        ["序号", "督办事项", "牵头单位", "配合单位", "责任领导", "完成时限", "进展情况"],
+        [1, "完成鼎晟二期签约", "招商局", "土地局", "张县长", "每月25日前", "滞后"],
+        ["土地局"],
+        [2, "完成北区用地组卷", None, None, None, "2023年9月底前", "正常推进"],
+        [3, "清理闲置土地", None, None, None, "11月", None],
+    ]
+    result = ledger(demo_db, write_xlsx(tmp_path / "督办.xlsx", Spec("Sheet1", rows)), year=2023)
+    assert counts(result, "pledges") == (3, 0, 0)
+    assert query(
+        demo_db,
+        "SELECT d.name, p.content, p.due_on, p.status, p.note FROM pledges p "
+        "JOIN departments d ON d.id = p.department_id WHERE p.id > 54 ORDER BY p.id",
+    ) == [
+        ("招商局", "完成鼎晟二期签约", None, "in_progress", "完成情况：滞后；配合单位：土地局"),
+        ("土地局", "完成北区用地组卷", "2023-09-30", "in_progress", None),
+        ("土地局", "清理闲置土地", "2023-11-30", "open", None),
+    ]
+    assert [(s.number, s.reason) for s in result.reports[0].rows.skipped] == [(4, "group")]
+
+
+def test_a_board_named_sheet_without_ids_that_the_strict_rules_refuse_is_read_as_a_ledger(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    rows = [
+        ["表态单位", "表态内容", "完成时限", "状态"],
+        ["招商局", "年底前引进两个项目", "年底前", "推进中"],
+    ]
+    path = write_xlsx(tmp_path / "表态.xlsx", Spec("表态", rows))
+    result = import_any(demo_db, path, Options(year=2023), TODAY)
+    assert isinstance(result, LedgerResult)
+    assert query(demo_db, "SELECT due_on, status FROM pledges WHERE id = 55") == [
+        ("2023-12-31", "in_progress")
+    ]
+    # With ISO dates the same sheet is board's own and reads as before.
+    rows[1][1:3] = ["另一条表态", "2026-12-15"]
+    same = write_xlsx(tmp_path / "表态2.xlsx", Spec("表态", rows))
+    assert isinstance(import_any(demo_db, same, Options(), TODAY), ImportResult)

@@ -265,12 +265,15 @@ def find_tables(
         grids = [g for g in grids if not g.hidden] or grids
     tables = [table for g in grids if (table := locate(g, hint, mapping)) is not None]
     if not tables:
-        scanned = min(SCAN, max((len(g.rows) for g in grids), default=0)) or 1
+        if not any(g.rows for g in grids):
+            raise BoardError(t("ledger.empty", path=path), kind="value")
+        scanned = min(SCAN, max(len(g.rows) for g in grids))
+        rows = f"1–{scanned}" if scanned > 1 else "1"
         if len(grids) == 1:
-            raise BoardError(t("ledger.no_header", rows=f"1–{scanned}", path=path), kind="value")
+            raise BoardError(t("ledger.no_header", rows=rows, path=path), kind="value")
         listed = "、".join(g.name for g in grids)
         raise BoardError(
-            t("ledger.no_header_any", rows=f"1–{scanned}", sheets=listed, path=path), kind="value"
+            t("ledger.no_header_any", rows=rows, sheets=listed, path=path), kind="value"
         )
     for kind in KINDS:
         same = [tb for tb in tables if tb.kind == kind]

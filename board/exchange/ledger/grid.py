@@ -197,7 +197,7 @@ def read_grids(path: Path) -> list[Grid]:
         raise BoardError(
             t("err.bad_workbook", path=path, detail=detail(exc)), kind="value"
         ) from exc
-    raise BoardError(t("err.bad_format", path=path), kind="value")
+    raise BoardError(t("err.bad_import_format", path=path), kind="value")
 
 
 def fill_merges(grid: Grid) -> Grid:

@@ -53,12 +53,15 @@ def similar(key: str, others: Iterable[tuple[str, Any]], cutoff: float = 0.8) ->
     """Stored rows whose key is close to `key` (a near miss worth showing, never a match).
     Keys differing only in their digits (一期 / 二期, 1号 / 2号) are different rows, not near."""
     found = []
+    matcher = difflib.SequenceMatcher(None, "", key)  # seq2 is cached: set once, compare many
+    bare = re.sub(r"[\d一二三四五六七八九十]", "", key)
     for other, row in others:
-        if other == key or re.sub(r"[\d一二三四五六七八九十]", "", other) == re.sub(
-            r"[\d一二三四五六七八九十]", "", key
-        ):
+        if other == key or re.sub(r"[\d一二三四五六七八九十]", "", other) == bare:
             continue
-        if difflib.SequenceMatcher(None, key, other).ratio() >= cutoff:
+        matcher.set_seq1(other)
+        if matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff and (
+            matcher.ratio() >= cutoff
+        ):
             found.append(row)
     return found
 

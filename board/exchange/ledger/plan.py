@@ -142,9 +142,13 @@ class Ledger:
             texts = {normal(v) for v in row.cells} - {""}
             if table.kind == "pledges" and len(texts) == 1:
                 only = texts.pop()
+                content = table.column("content")
                 if self.units.stored(only) is not None:
                     heading_unit, heading_group = only, row.group
                     report.rows.skipped.append(Skipped(row.number, "group", only))
+                    continue
+                if content is not None and normal(row.cell(content.index)) != only:
+                    report.rows.skipped.append(Skipped(row.number, "note", only))
                     continue
             if heading_unit and row.group == heading_group:
                 row.group = heading_unit  # under its unit's heading row

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from board.exchange.ledger.find import Table
 
 Reason = Literal[
-    "blank", "group", "total", "subtotal", "footer", "header", "numbers", "seq_only", "duplicate"
+    "blank", "group", "total", "subtotal", "footer", "header", "numbers", "seq_only", "duplicate",
+    "note",
 ]
 NUMERAL = "一二三四五六七八九十百"
 GROUP_1 = re.compile(rf"^(?:[{NUMERAL}]+\s*[、.．,，]|第[{NUMERAL}]+\s*(?:部分|类|批|大类))")
@@ -181,6 +182,14 @@ def classify(table: Table) -> Rows:
             kind = "group" if heading(first) else None
         if in_footer and len(found) == 1:
             kind = "footer"
+        # One text merged across the table (or, in a CSV, alone in its first cell): a note such
+        # as 以上项目均为… A pledge list keeps a lone first cell: it may name the unit below it.
+        single = found[0][0] in (0, seq_index) and found[0][0] != key and table.kind == "projects"
+        lone = len({v for _i, v in found}) == 1 and (len(found) >= 3 or single)
+        if kind is None and lone and not re.match(r"\d", squeeze(first)):
+            skipped.append(Skipped(number, "note", first))
+            last = None
+            continue
         if kind == "footer":
             in_footer = True
             line = " ".join(v for _i, v in found)
