@@ -279,3 +279,38 @@ def test_a_note_merged_across_the_table_is_not_a_project(tmp_path: Path) -> None
         rows = classify(table)
         assert [r.number for r in rows.data] == [2, 4]
         assert [(s.number, s.reason) for s in rows.skipped] == [(3, "note")]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_three_row_header_with_a_row_of_parents(tmp_path: Path, suffix: str) -> None:
+    rows: list[list[object]] = [
+        ["2023年重点项目推进情况表"],
+        ["单位：亿元"],
+        ["基本情况", None, None, "投资情况（万元）", None, None, None, "推进情况", None],
+        [
+            "序号",
+            "项目名称",
+            "责任单位",
+            "总投资",
+            "2023年",
+            None,
+            "累计完成",
+            "项目进展",
+            "存在问题",
+        ],
+        [None, None, None, None, "计划", "1-8月完成", None, None, None],
+        [1, "创业中心大楼", "创业中心", "12,000", 6000, 3500, 5000, "主体施工", "无"],
+    ]
+    merges = ["A1:I1", "A3:C3", "D3:G3", "H3:I3", "E4:F4"]
+    merges += [f"{c}4:{c}5" for c in "ABCDGHI"]
+    spec = Spec("S", rows, merges)
+    path = tmp_path / f"h{suffix}"
+    write_xlsx(path, spec) if suffix == ".xlsx" else write_csv(path, spec)
+    [table] = tables(path)
+    assert (table.top + 1, table.bottom + 1) == (3, 5)
+    assert [(c.header, c.field, c.unit) for c in table.columns][3:6] == [
+        ("投资情况（万元）/总投资", "total_investment", "万元"),
+        ("投资情况（万元）/2023年/计划", "year_plan_investment", "万元"),
+        ("投资情况（万元）/2023年/1-8月完成", "year_done_investment", "万元"),
+    ]
+    assert table.context.unit == "亿元"  # the sheet's unit; the parent's 万元 wins for its columns

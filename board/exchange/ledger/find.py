@@ -39,6 +39,7 @@ MAX_HEADER_ROWS = 3
 UNIT_ROW = re.compile(r"(?:金额|计量|货币)?单位\s*[:：]\s*(亿元|万元|元)")
 AS_OF = re.compile(r"截[至止](?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]")
 YEAR_IN = re.compile(r"((?:19|20)\d{2})\s*年")
+NOT_PARENT = ("填报", "填表", "截至", "截止", "制表", "单位", "（截至", "(截至")
 
 
 @dataclass
@@ -134,6 +135,25 @@ def continues(grid: Grid, row: int, key: int, kind: Kind, above: list[Any]) -> b
     return False
 
 
+def parent_row(grid: Grid, row: int, below: list[Any]) -> bool:
+    """Whether `row` is a header's top row of parents (基本情况 | 投资情况（万元）) rather than a
+    title, units or 填报 row: its texts all stand over header cells, and it is not one text
+    across the whole table (a title merged over it) nor one text in its first cell alone."""
+    found = texts(grid.rows[row]) if 0 <= row < len(grid.rows) else []
+    if not found or any(UNIT_ROW.search(v) or v.startswith(NOT_PARENT) for _i, v in found):
+        return False
+    distinct = {v for _i, v in found}
+    width = sum(1 for v in below if v is not None)
+    if len(distinct) == 1 and (len(found) >= width or (found[0][0] == 0 and len(found) == 1)):
+        return False
+    return all(i < len(below) and below[i] is not None for i, _v in found)
+
+
+def under(grid: Grid, row: int, bottom: int, column: int) -> bool:
+    """Whether a header row below `row` names something in `column` (a sub-column)."""
+    return any(grid.cell(r, column) is not None for r in range(row + 1, bottom + 1))
+
+
 def names(grid: Grid, top: int, bottom: int) -> list[str]:
     """One name per column: the header rows' parts joined with "/" (a part repeated by a
     merge counts once); a CSV parent written once over its sub-columns names each of them."""
@@ -144,11 +164,11 @@ def names(grid: Grid, top: int, bottom: int) -> list[str]:
         parts: list[str] = []
         for row in range(top, bottom + 1):
             value = grid.cell(row, column)
-            if value is None and row < bottom and grid.cell(row + 1, column) is not None:
+            if value is None and under(grid, row, bottom, column):
                 left = column - 1
                 while left >= 0 and grid.cell(row, left) is None:
                     left -= 1
-                if left >= 0 and grid.cell(row + 1, left) is not None:
+                if left >= 0 and under(grid, row, bottom, left):
                     value = grid.cell(row, left)
             text = display(normal(value)) if value is not None else ""
             if text and (not parts or parts[-1] != text):
@@ -237,8 +257,12 @@ def locate(grid: Grid, hint: Kind | None, mapping: MapFile | None) -> Table | No
             filled, bottom + 1, key, found, filled.rows[bottom]
         ):
             bottom += 1
-            headers = names(filled, top, bottom)
-            columns = map_columns(headers, found, mapping)
+        while top > 0 and bottom - top + 1 < MAX_HEADER_ROWS and parent_row(
+            filled, top - 1, filled.rows[top]
+        ):
+            top -= 1
+        headers = names(filled, top, bottom)
+        columns = map_columns(headers, found, mapping)
         return Table(filled, found, top, bottom, columns)
     return None
 
