@@ -117,7 +117,7 @@ def import_command(
     if isinstance(result, LedgerResult):
         echo_ledger(result, as_json=as_json, everything=all_errors)
         return
-    if create_departments or rename or year is not None:
+    if create_departments or year is not None:
         click.echo(t("import.own_format_flags"), err=True)
     for sheet_result in result.sheets:
         if sheet_result.ignored:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from board.errors import BoardError
 from board.exchange.exporting import export_file
 from board.exchange.importing import ImportResult
 from board.exchange.ledger.plan import Options
@@ -455,3 +456,37 @@ def test_a_board_named_sheet_without_ids_that_the_strict_rules_refuse_is_read_as
     rows[1][1:3] = ["另一条表态", "2026-12-15"]
     same = write_xlsx(tmp_path / "表态2.xlsx", Spec("表态", rows))
     assert isinstance(import_any(demo_db, same, Options(), TODAY), ImportResult)
+
+
+def test_boards_own_file_renames_only_with_rename(demo_db: Path, tmp_path: Path) -> None:
+    # An exported workbook whose rows were re-sorted under their 编号 (1, 2, 3… kept in place
+    # while the rest moved) must not rename every project: a name change needs --rename.
+    from openpyxl import load_workbook
+
+    path = tmp_path / "board.xlsx"
+    export_file(demo_db, path)
+    book = load_workbook(path)
+    ws = book["项目"]
+    codes = [ws.cell(r, 2).value for r in range(2, 17)]
+    titles = [ws.cell(r, 3).value for r in range(2, 17)]
+    for offset, r in enumerate(range(2, 17)):
+        ws.cell(r, 2).value = codes[-1 - offset]
+        ws.cell(r, 3).value = titles[-1 - offset]
+    book.save(path)
+    before = dump(demo_db)
+    with pytest.raises(BoardError) as caught:
+        import_any(demo_db, path, Options(), TODAY)
+    assert dump(demo_db) == before
+    assert ZH["import.rename_refused"].format(old="创业中心大楼", new=titles[-1]) in str(
+        caught.value
+    )
+    # One real rename, confirmed.
+    export_file(demo_db, path := tmp_path / "again.xlsx")
+    book = load_workbook(path)
+    book["项目"].cell(2, 3).value = "创业中心大楼（科技孵化中心）"
+    book.save(path)
+    with pytest.raises(BoardError):
+        import_any(demo_db, path, Options(), TODAY)
+    result = import_any(demo_db, path, Options(rename=True), TODAY)
+    assert isinstance(result, ImportResult) and result.changed == 1
+    assert project(demo_db, "KF-01")["name"] == "创业中心大楼（科技孵化中心）"

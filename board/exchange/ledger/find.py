@@ -253,6 +253,13 @@ def locate(grid: Grid, hint: Kind | None, mapping: MapFile | None) -> Table | No
         headers = names(filled, top, bottom)
         columns = map_columns(headers, found, mapping)
         key = next(c.index for c in columns if c.field == KEY_FIELD[found])
+        # A merge running from the header down into the data (one 备注 for every row) does
+        # not make data rows header rows: a header row has no name of its own in the key column.
+        named = normal(filled.cell(row, key))
+        while bottom > row and normal(filled.cell(bottom, key)) not in ("", named):
+            bottom -= 1
+        headers = names(filled, top, bottom)
+        columns = map_columns(headers, found, mapping)
         while bottom - top + 1 < MAX_HEADER_ROWS and continues(
             filled, bottom + 1, key, found, filled.rows[bottom]
         ):

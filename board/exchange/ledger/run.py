@@ -85,7 +85,10 @@ def import_any(
     sheet, hint = options.sheet, hint_from_sheet(source, options.sheet)
     if options.map_file is None:  # a mapping file says the file is a ledger
         try:
-            return import_file(db, source, sheet=sheet, dry_run=options.dry_run, today=today)
+            return import_file(
+                db, source, sheet=sheet, dry_run=options.dry_run, today=today,
+                rename=options.rename,
+            )  # fmt: skip
         except NotOwn as not_own:
             sheet = not_own.sheet or sheet
             hint = hint_of(not_own.hint) or hint
