@@ -13,17 +13,33 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from board.cli.params import DEFAULT_DB, DateType, YearType, chosen_db, db_option, today_of
+from board.cli.params import DEFAULT_DB, DateType, chosen_db, db_option, today_of
 from board.config import DisplayOptions
 from board.errors import BoardError
 from board.i18n import t
 
 if TYPE_CHECKING:
     from board.exchange.ledger.report import LedgerResult
+
+
+class YearType(click.ParamType[int]):
+    """A four-digit year (the year of a ledger's dates written without one)."""
+
+    name = "YYYY"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        try:
+            year = int(str(value).strip())
+        except ValueError:
+            year = 0
+        if not 1900 <= year <= 2100:
+            self.fail(t("err.bad_year", value=value), param, ctx)
+        return year
+
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
 WORKBOOK_SUFFIXES = (".xlsx",)

@@ -34,21 +34,6 @@ class DateType(click.ParamType[date]):
             self.fail(t("err.bad_date", value=value), param, ctx)
 
 
-class YearType(click.ParamType[int]):
-    """A four-digit year (the year of a ledger's dates written without one)."""
-
-    name = "YYYY"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        try:
-            year = int(str(value).strip())
-        except ValueError:
-            year = 0
-        if not 1900 <= year <= 2100:
-            self.fail(t("err.bad_year", value=value), param, ctx)
-        return year
-
-
 class LanguageType(click.ParamType[str]):
     name = "LANG"
 

@@ -395,6 +395,7 @@ STRINGS: dict[str, str] = {
     "ledger.note.similar_pledge": "row {row}: the new pledge looks like pledge #{id} \"{content}\"; if it is the same, word it the same way",
     "ledger.note.no_project": "row {row}: no project \"{project}\"; the pledge is linked to none",
     "ledger.note.marks": "mark \"{mark}\" on {count} names: taken off the name (board has no field for marks)",
+    "ledger.note.blank_dates": "{column} empty (no date): rows {rows}",
     "ledger.note.legend": "footer says: {text}",
     "ledger.note_co_units": "with: {units}",
     "ledger.note.new_units": "departments to add (--create-departments): {units}; they speak last, change it in the 部门 sheet",

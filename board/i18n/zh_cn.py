@@ -403,6 +403,7 @@ STRINGS: dict[str, str] = {
     "ledger.note.similar_pledge": "第 {row} 行：新表态与已有表态 #{id}“{content}”很像；若是同一条，请把内容改成一致",
     "ledger.note.no_project": "第 {row} 行：没有找到项目“{project}”，表态不关联项目",
     "ledger.note.marks": "名称前后的“{mark}”标记 {count} 处：已从名称中去掉（看板没有保存标记的字段）",
+    "ledger.note.blank_dates": "{column}为空（无日期）：第 {rows} 行",
     "ledger.note.legend": "表尾说明：{text}",
     "ledger.note_co_units": "配合单位：{units}",
     "ledger.note.new_units": "将新建单位（--create-departments）：{units}；发言顺序排在最后，可在“部门”表中修改",

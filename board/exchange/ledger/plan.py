@@ -83,6 +83,7 @@ class Report:
     first: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
     marks: dict[str, int] = field(default_factory=dict)
     unit_name: Callable[[Any], str] = str  # a department reference as its name
+    blank_dates: dict[str, list[int]] = field(default_factory=dict)  # column → rows
     own_codes: bool = False  # the 项目编号 column holds the office's numbering, not board's
 
     def count(self, table: str, action: str) -> None:
@@ -254,6 +255,9 @@ class Cells:
 
     def day(self, key: str, *, end: bool, value: Any = None) -> str | None:
         raw = self.raw(key) if value is None else value
+        if normal(raw) == "":
+            self.blank(key)
+            return None
         try:
             found = read_day(raw, self.years, end=end)
         except BoardError as exc:
@@ -261,6 +265,12 @@ class Cells:
             return None
         self.shown(key, raw, found)
         return found.iso
+
+    def blank(self, key: str) -> None:
+        """An empty date cell is no date too: listed in the preview by column (not done_on,
+        empty until the day it is done)."""
+        if key != "done_on" and self.column(key) is not None:
+            self.report.blank_dates.setdefault(self.header(key), []).append(self.row.number)
 
     def shown(self, key: str, raw: Any, found: Day, until: Day | None = None) -> None:
         """A date chosen from words goes to the preview, with what the cell said (a span,

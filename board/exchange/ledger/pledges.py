@@ -67,7 +67,7 @@ def plan_row(ledger: Ledger, cells: Cells) -> None:
     if not unit:
         cells.problem("department", t("err.empty", field=cells.header("department")))
     values: dict[str, Any] = {}
-    if cells.text("due_on"):
+    if cells.column("due_on") is not None:
         due = cells.day("due_on", end=True)
         if due:
             values["due_on"] = due

@@ -89,10 +89,12 @@ def read_values(ledger: Ledger, cells: Cells) -> dict[str, Any]:
             values[key] = amount
     for key, end in (("planned_start_on", False), ("started_on", False),
                      ("planned_complete_on", True)):  # fmt: skip
-        day = cells.day(key, end=end) if cells.text(key) else None
+        day = cells.day(key, end=end) if cells.column(key) is not None else None
         if day:
             values[key] = day
-    if cells.text("period"):
+    if cells.column("period") is not None and not cells.text("period"):
+        cells.blank("period")
+    elif cells.text("period"):
         try:
             start, stop = read_span(cells.raw("period"), cells.years)
             cells.shown("period", cells.raw("period"), start, stop)

@@ -194,6 +194,9 @@ def preview(report: Report, *, everything: bool = False) -> list[str]:
             everything,
         )
     notes = list(report.notes)
+    for header, rows in report.blank_dates.items():
+        listed = "、".join(str(r) for r in rows[:10]) + ("…" if len(rows) > 10 else "")
+        notes.append(t("ledger.note.blank_dates", column=header, rows=listed))
     for mark, count in report.marks.items():
         notes.append(t("ledger.note.marks", mark=mark, count=count))
     notes += [t("ledger.note.legend", text=line) for line in report.rows.legend]
