@@ -18,7 +18,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -216,7 +216,3 @@ def fill_merges(grid: Grid) -> Grid:
                 if cells[c] is None:
                     cells[c] = value
     return Grid(grid.name, rows, grid.merges, grid.hidden)
-
-
-def is_date_value(value: Any) -> bool:
-    return isinstance(value, date | datetime)
