@@ -490,3 +490,24 @@ def test_boards_own_file_renames_only_with_rename(demo_db: Path, tmp_path: Path)
     result = import_any(demo_db, path, Options(rename=True), TODAY)
     assert isinstance(result, ImportResult) and result.changed == 1
     assert project(demo_db, "KF-01")["name"] == "创业中心大楼（科技孵化中心）"
+
+
+def test_the_json_for_scripts(demo_db: Path, tmp_path: Path) -> None:
+    import json
+
+    from board.exchange.ledger.report import as_json
+
+    path = write_xlsx(tmp_path / "台账.xlsx", project_ledger())
+    payload = json.loads(json.dumps(as_json(ledger(demo_db, path, create_departments=True))))
+    [table] = payload["ledger"]
+    assert (table["sheet"], table["kind"], table["header_rows"], table["year"]) == (
+        "7月",
+        "projects",
+        [3, 4],
+        2023,
+    )
+    assert table["counts"]["projects"] == {"added": 2, "updated": 3, "unchanged": 0}
+    assert {"row": 13, "reason": "total", "text": "小计"} in table["skipped"]
+    assert {"header": "总投资（亿元）", "field": "total_investment", "unit": "亿元"} in (
+        table["columns"]
+    )
