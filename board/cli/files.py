@@ -2,7 +2,9 @@
 
 `export` writes the four sheets (or a template with instructions, or one sheet as CSV); `import`
 checks a whole file and writes it in one transaction or not at all, listing every problem as
-sheet, row, column and reason; `minutes` writes a meeting's minutes as Markdown or a workbook.
+sheet, row, column and reason: board's own workbook, or an office's ledger as it is (a preview
+of what it found and will do first; --map / --suggest-map for the office's column mapping);
+`minutes` writes a meeting's minutes as Markdown or a workbook.
 The database is `--db`, else `$BOARD_DB`, else data/board.db.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,6 +21,25 @@ from board.cli.params import DEFAULT_DB, DateType, chosen_db, db_option, today_o
 from board.config import DisplayOptions
 from board.errors import BoardError
 from board.i18n import t
+
+if TYPE_CHECKING:
+    from board.exchange.ledger.report import LedgerResult
+
+
+class YearType(click.ParamType[int]):
+    """A four-digit year (the year of a ledger's dates written without one)."""
+
+    name = "YYYY"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        try:
+            year = int(str(value).strip())
+        except ValueError:
+            year = 0
+        if not 1900 <= year <= 2100:
+            self.fail(t("err.bad_year", value=value), param, ctx)
+        return year
+
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
 WORKBOOK_SUFFIXES = (".xlsx",)
@@ -59,6 +81,14 @@ def export_command(db: Path, template: bool, sheet: str | None, force: bool, fil
 @click.option("--sheet", help="help.import.sheet")
 @click.option("--dry-run", is_flag=True, help="help.import.dry_run")
 @click.option("--json", "as_json", is_flag=True, help="help.import.json")
+@click.option(
+    "--map", "map_file", type=click.Path(path_type=Path, dir_okay=False), help="help.import.map"
+)
+@click.option("--suggest-map", is_flag=True, help="help.import.suggest_map")
+@click.option("--year", type=YearType(), help="help.import.year")
+@click.option("--create-departments", is_flag=True, help="help.import.create_departments")
+@click.option("--rename", is_flag=True, help="help.import.rename")
+@click.option("--all-errors", is_flag=True, help="help.import.all_errors")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.pass_obj
 def import_command(
@@ -67,21 +97,44 @@ def import_command(
     sheet: str | None,
     dry_run: bool,
     as_json: bool,
+    map_file: Path | None,
+    suggest_map: bool,
+    year: int | None,
+    create_departments: bool,
+    rename: bool,
+    all_errors: bool,
     file: Path,
 ) -> None:
-    """Check FILE.xlsx or FILE.csv whole, then write it in one transaction (or nothing)."""
-    from board.exchange.importing import ImportRefused, import_file
+    """Check FILE whole (board's own workbook or an office ledger), then write it in one
+    transaction (or nothing)."""
+    from board.exchange.importing import ImportRefused
+    from board.exchange.ledger.plan import Options
+    from board.exchange.ledger.report import LedgerRefused, LedgerResult, refusal
+    from board.exchange.ledger.run import import_any
+    from board.exchange.ledger.run import suggest_map as suggested
 
+    wanted = Options(sheet, map_file, year, create_departments, rename, dry_run)
+    if suggest_map:
+        click.echo(suggested(file, wanted, today_of(options)), nl=False)
+        return
     try:
-        result = import_file(
-            chosen_db(db), file, sheet=sheet, dry_run=dry_run, today=today_of(options)
-        )
+        result = import_any(chosen_db(db), file, wanted, today_of(options))
     except ImportRefused as refused:
         for problem in refused.problems:
             click.echo(problem.line(), err=True)
         click.echo(t("import.refused", count=len(refused.problems), path=file), err=True)
         click.get_current_context().exit(refused.exit_code)
         return
+    except LedgerRefused as refused:
+        for line in refusal(refused.problems, file, everything=all_errors):
+            click.echo(line, err=True)
+        click.get_current_context().exit(refused.exit_code)
+        return
+    if isinstance(result, LedgerResult):
+        echo_ledger(result, as_json=as_json, everything=all_errors)
+        return
+    if create_departments or year is not None:
+        click.echo(t("import.own_format_flags"), err=True)
     for sheet_result in result.sheets:
         if sheet_result.ignored:
             click.echo(
@@ -111,6 +164,26 @@ def import_command(
             )
         )
     click.echo(t("import.dry_run" if dry_run else "import.done", path=file))
+
+
+def echo_ledger(result: LedgerResult, *, as_json: bool, everything: bool) -> None:
+    """The preview of a ledger import (the whole of a dry run, the start of a real one)."""
+    from board.exchange.ledger.report import as_json as payload
+    from board.exchange.ledger.report import preview
+
+    if as_json:
+        click.echo(json.dumps(payload(result), ensure_ascii=False))
+        return
+    click.echo(t("ledger.file", path=result.path))
+    for report in result.reports:
+        for line in preview(report, everything=everything):
+            click.echo(line)
+    if result.dry_run:
+        click.echo(t("import.dry_run", path=result.path))
+    elif result.changed:
+        click.echo(t("import.done", path=result.path))
+    else:
+        click.echo(t("ledger.nothing_changed", path=result.path))
 
 
 @click.command("minutes", help="help.cmd.minutes")

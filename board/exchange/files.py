@@ -20,11 +20,49 @@ from typing import Any
 
 from board.errors import BoardError
 from board.exchange.cells import MAX_TEXT, normal
-from board.exchange.sheets import Sheet, find_sheet, sheet_named, sheet_names
+from board.exchange.ledger.headers import ledger_knows
+from board.exchange.sheets import (
+    Sheet,
+    find_sheet,
+    header_key,
+    own_headers,
+    sheet_named,
+    sheet_names,
+)
 from board.i18n import t
 from board.store.schema import ensure_writable_dir
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+LEDGER_ONLY_SUFFIXES = (".xls", ".ods")  # board never writes these: always an office's file
+# The columns without which a sheet is not board's own: its natural key. 编号 (ids) alone is
+# not enough, since ids are used only in a file that is board's own.
+OWN_KEYS: dict[str, frozenset[str]] = {
+    "projects": frozenset({"code"}),
+    "pledges": frozenset({"department_id", "content"}),
+    "blockers": frozenset({"project_id", "description"}),
+    "departments": frozenset({"name"}),
+}
+
+
+class NotOwn(BoardError):
+    """The file is not in board's own format (an office ledger, for exchange/ledger): `sheet`
+    is the sheet asked for, `hint` the kind its name or --sheet suggests."""
+
+    def __init__(self, message: str, *, sheet: str | None = None, hint: str | None = None):
+        super().__init__(message, kind="value")
+        self.sheet = sheet
+        self.hint = hint
+
+
+def is_own(sheet: Sheet, headers: Sequence[Any]) -> bool:
+    """Whether a sheet's first row is board's own header set: the sheet's key columns are
+    there, and no column is one only a ledger has (序号, 表态事项, 存在问题…)."""
+    known = own_headers(sheet)
+    texts = [normal(h) for h in headers if normal(h)]
+    fields = {known[header_key(h)].field for h in texts if header_key(h) in known}
+    if not OWN_KEYS[sheet.table] <= fields:
+        return False
+    return not any(ledger_knows(h) for h in texts if header_key(h) not in known)
 
 
 @dataclass
@@ -102,6 +140,7 @@ def read_xlsx(path: Path, only: Sheet | None) -> list[RawSheet]:
         raise BoardError(
             t("err.bad_workbook", path=path, detail=detail(exc)), kind="value"
         ) from exc
+    foreign: list[str] = []
     try:
         seen: set[str] = set()
         for ws in book.worksheets:
@@ -111,7 +150,11 @@ def read_xlsx(path: Path, only: Sheet | None) -> list[RawSheet]:
             if sheet.name in seen:
                 raise BoardError(t("err.duplicate_sheet", sheet=sheet.name, path=path))
             seen.add(sheet.name)
-            out.append(collect(sheet, ws.iter_rows(values_only=True)))
+            raw = collect(sheet, ws.iter_rows(values_only=True))
+            if is_own(sheet, raw.headers):
+                out.append(raw)
+            else:
+                foreign.append(str(ws.title))
     except BoardError:
         raise
     except Exception as exc:
@@ -122,7 +165,10 @@ def read_xlsx(path: Path, only: Sheet | None) -> list[RawSheet]:
         book.close()
     if not out:
         wanted = only.name if only is not None else sheet_names()
-        raise BoardError(t("err.no_sheets", path=path, choices=wanted), kind="value")
+        raise NotOwn(
+            t("err.no_sheets", path=path, choices=wanted),
+            sheet=foreign[0] if only is not None and foreign else None,
+        )
     return out
 
 
@@ -132,22 +178,31 @@ def detail(exc: BaseException) -> str:
 
 
 def read_input(path: Path, sheet_name: str | None) -> list[RawSheet]:
-    """The sheets of an .xlsx (all four, or `sheet_name`) or one sheet from a .csv."""
+    """The sheets of an .xlsx (all four, or `sheet_name`) or one sheet from a .csv, in board's
+    own format; NotOwn for anything else (an office ledger: exchange/ledger reads those)."""
     if not path.exists():
         raise BoardError(t("err.file_missing", path=path), kind="missing")
     if path.is_dir():
-        raise BoardError(t("err.bad_format", path=path), kind="value")
-    only = sheet_named(sheet_name) if sheet_name else None
+        raise BoardError(t("err.bad_import_format", path=path), kind="value")
     suffix = path.suffix.lower()
     if suffix in XLSX_SUFFIXES:
+        only = find_sheet(sheet_name) if sheet_name else None
+        if sheet_name and only is None:  # a sheet of the office's own (7月): a ledger's
+            raise NotOwn(
+                t("err.bad_sheet", value=sheet_name, choices=sheet_names()), sheet=sheet_name
+            )
         return read_xlsx(path, only)
     if suffix in (".csv", ".txt"):
+        only = sheet_named(sheet_name) if sheet_name else find_sheet(path.stem)
         if only is None:
-            only = find_sheet(path.stem)
-        if only is None:
-            raise BoardError(t("err.csv_sheet", choices=sheet_names()), kind="value")
-        return read_csv(path, only)
-    raise BoardError(t("err.bad_format", path=path), kind="value")
+            raise NotOwn(t("err.csv_sheet", choices=sheet_names()))
+        raws = read_csv(path, only)
+        if not is_own(only, raws[0].headers):
+            raise NotOwn(t("err.csv_sheet", choices=sheet_names()), hint=only.table)
+        return raws
+    if suffix in LEDGER_ONLY_SUFFIXES:
+        raise NotOwn(t("err.bad_import_format", path=path))
+    raise BoardError(t("err.bad_import_format", path=path), kind="value")
 
 
 def file_mode(path: Path) -> int:

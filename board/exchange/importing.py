@@ -69,10 +69,10 @@ class ImportResult:
 
 
 def plan_import(
-    conn: Connection, raws: Sequence[RawSheet], today: date, path: Path
+    conn: Connection, raws: Sequence[RawSheet], today: date, path: Path, rename: bool = False
 ) -> tuple[list[RowPlan], tuple[SheetResult, ...]]:
     """Check every row of every sheet; refuse the file (ImportRefused) if any is bad."""
-    planner = Planner(conn, today)
+    planner = Planner(conn, today, rename)
     by_sheet = {raw.sheet.name: raw for raw in raws}
     plans: dict[str, list[RowPlan]] = {}
     ignored: dict[str, tuple[str, ...]] = {}
@@ -134,13 +134,20 @@ def apply_plans(conn: Connection, plans: Iterable[RowPlan]) -> None:
 
 
 def import_file(
-    db: Path, source: Path, *, sheet: str | None = None, dry_run: bool = False, today: date
+    db: Path,
+    source: Path,
+    *,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    today: date,
+    rename: bool = False,
 ) -> ImportResult:
-    """Check `source` whole, then upsert it into `db` in one transaction (or only count)."""
+    """Check `source` whole, then upsert it into `db` in one transaction (or only count); a
+    row that would rename its stored row is refused unless `rename`."""
     raws = read_input(source, sheet)
 
     def work(conn: Connection) -> tuple[SheetResult, ...]:
-        plans, results = plan_import(conn, raws, today, source)
+        plans, results = plan_import(conn, raws, today, source, rename)
         if not dry_run:
             apply_plans(conn, plans)
         return results

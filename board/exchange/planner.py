@@ -7,7 +7,6 @@ raised one by one, so a refusal lists every bad cell at once.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -40,6 +39,8 @@ from board.exchange.sheets import (
     TEXT_KEYS,
     Column,
     Sheet,
+    header_key,
+    own_headers,
 )
 from board.i18n import t
 from board.store import writer as w
@@ -72,6 +73,13 @@ class Pending:
 
 
 Ref = int | Pending
+# What a row is called: changing it on a matched row is a rename (refused without --rename).
+RENAMED = {
+    "projects": "name",
+    "departments": "name",
+    "pledges": "content",
+    "blockers": "description",
+}
 
 
 @dataclass
@@ -84,17 +92,9 @@ class RowPlan:
     pending: Pending | None = None
 
 
-def header_key(text: str) -> str:
-    table = str.maketrans({"(": "（", ")": "）", "%": "", "％": ""})
-    return re.sub(r"\s+", "", text).translate(table).casefold()
-
-
 def map_headers(raw: RawSheet, problems: list[Problem]) -> tuple[dict[str, int], tuple[str, ...]]:
     """Column field → cell index; headers nobody knows are returned to be reported as ignored."""
-    keys: dict[str, Column] = {}
-    for column in raw.sheet.columns:
-        for name in (column.header, column.field, *column.aliases):
-            keys.setdefault(header_key(name), column)
+    keys = own_headers(raw.sheet)
     found: dict[str, int] = {}
     ignored: list[str] = []
     for index, cell in enumerate(raw.headers):
@@ -117,9 +117,10 @@ class Planner:
     """Checks every row against the file's current rows (read in the write transaction) and
     plans the writes; problems are collected, never raised one by one."""
 
-    def __init__(self, conn: Connection, today: date) -> None:
+    def __init__(self, conn: Connection, today: date, rename: bool = False) -> None:
         self.conn = conn
         self.today = today
+        self.rename = rename
         self.problems: list[Problem] = []
         self.current: dict[str, dict[int, dict[str, Any]]] = {
             sheet.table: {
@@ -254,10 +255,26 @@ class Planner:
                     values[column.field] = self.parse(column, value)
                 except BoardError as exc:
                     problem(column, exc.message)
+            if old is not None and not self.rename:
+                self.check_rename(sheet, old, values, problem)
             if len(self.problems) > before:
                 continue
             plans.append(self.finish(sheet, number, row_id, old, values))
         return plans, ignored
+
+    def check_rename(
+        self,
+        sheet: Sheet,
+        old: Mapping[str, Any],
+        values: Mapping[str, Any],
+        problem: Callable[[Column, str], None],
+    ) -> None:
+        """A matched row whose name (or content, description) the file changes is refused
+        unless --rename says so: rows numbered 1, 2, 3 by someone else must not rename ours."""
+        field = RENAMED[sheet.table]
+        if field in values and normal(values[field]) != normal(old[field]):
+            reason = t("import.rename_refused", old=normal(old[field]), new=normal(values[field]))
+            problem(sheet.column(field), reason)
 
     def stored_key(self, sheet: Sheet, row: Mapping[str, Any]) -> tuple[Any, ...]:
         """What identifies a stored row besides its id: code, name, or owner and text."""

@@ -7,6 +7,7 @@ described once for the file in both directions.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -83,7 +84,9 @@ def _stage_dates() -> tuple[Column, ...]:
     )
 
 
-ID = Column("编号", "id", "id", width=7, aliases=("ID", "序号"))
+# 编号 is board's id. Never 序号: an office's ledger numbers its rows 1, 2, 3 in a 序号 column,
+# and reading that as ids renamed stored projects (docs/excel.md, "办公室现有台账").
+ID = Column("编号", "id", "id", width=7, aliases=("ID",))
 DEPARTMENT_REFS = ("部门", "单位", "责任单位", "表态单位", "department")
 
 PROJECTS = Sheet(
@@ -180,6 +183,21 @@ TABLES: dict[str, Table] = {
     "blockers": w.blockers,
     "departments": w.departments,
 }
+
+
+def header_key(text: str) -> str:
+    """A header as compared: no spaces, full-width brackets, no percent sign, any case."""
+    table = str.maketrans({"(": "（", ")": "）", "%": "", "％": ""})
+    return re.sub(r"\s+", "", text).translate(table).casefold()
+
+
+def own_headers(sheet: Sheet) -> dict[str, Column]:
+    """Every header a board sheet reads: its Chinese header, English field name and aliases."""
+    keys: dict[str, Column] = {}
+    for column in sheet.columns:
+        for name in (column.header, column.field, *column.aliases):
+            keys.setdefault(header_key(name), column)
+    return keys
 
 
 def sheet_names() -> str:
