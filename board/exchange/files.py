@@ -22,6 +22,7 @@ from board.errors import BoardError
 from board.exchange.cells import MAX_TEXT, normal
 from board.exchange.ledger.headers import ledger_knows
 from board.exchange.sheets import (
+    NATURAL_KEYS,
     Sheet,
     find_sheet,
     header_key,
@@ -37,10 +38,7 @@ LEDGER_ONLY_SUFFIXES = (".xls", ".ods")  # board never writes these: always an o
 # The columns without which a sheet is not board's own: its natural key. 编号 (ids) alone is
 # not enough, since ids are used only in a file that is board's own.
 OWN_KEYS: dict[str, frozenset[str]] = {
-    "projects": frozenset({"code"}),
-    "pledges": frozenset({"department_id", "content"}),
-    "blockers": frozenset({"project_id", "description"}),
-    "departments": frozenset({"name"}),
+    table: frozenset(keys) for table, keys in NATURAL_KEYS.items()
 }
 
 

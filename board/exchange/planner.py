@@ -79,6 +79,7 @@ RENAMED = {
     "departments": "name",
     "pledges": "content",
     "blockers": "description",
+    "milestones": "name",
 }
 
 

@@ -1,4 +1,4 @@
-"""The four sheets people edit (项目, 表态, 问题, 部门): their columns and what each maps to.
+"""The sheets people edit (项目, 表态, 问题, 节点, 部门): their columns and what each maps to.
 
 A sheet names its table and, column by column, its Chinese header, the table column, the kind
 of cell and what an empty cell means. Import and export both read these specs, so a column is
@@ -23,6 +23,7 @@ from board.domain.codes import (
 from board.errors import BoardError
 from board.i18n import t
 from board.store import writer as w
+from board.store.milestones import milestones
 
 Kind = Literal[
     "id", "text", "date", "progress", "money", "int", "code", "department", "project", "meeting"
@@ -150,6 +151,23 @@ BLOCKERS = Sheet(
     aliases=("blockers", "blocker", "问题清单"),
 )
 
+MILESTONES = Sheet(
+    "节点",
+    "milestones",
+    "milestone",
+    (
+        ID,
+        Column("项目编号", "project_id", "project", "required", width=10, aliases=("项目",)),
+        Column("节点名称", "name", "text", "required", width=24, aliases=("关键节点", "节点")),
+        Column("完成时限", "due_on", "date", aliases=("时限", "计划完成")),
+        Column("责任单位", "department_id", "department", aliases=DEPARTMENT_REFS),
+        Column("完成日期", "done_on", "date", aliases=("实际完成",)),
+        Column("备注", "note", "text", width=24),
+        Column("顺序", "sort_order", "int", "default", width=6),
+    ),
+    aliases=("milestones", "milestone", "关键节点"),
+)
+
 DEPARTMENTS = Sheet(
     "部门",
     "departments",
@@ -165,8 +183,8 @@ DEPARTMENTS = Sheet(
 )
 
 # Workbook order; rows are applied in dependency order (APPLY_ORDER).
-SHEETS: tuple[Sheet, ...] = (PROJECTS, PLEDGES, BLOCKERS, DEPARTMENTS)
-APPLY_ORDER: tuple[Sheet, ...] = (DEPARTMENTS, PROJECTS, PLEDGES, BLOCKERS)
+SHEETS: tuple[Sheet, ...] = (PROJECTS, PLEDGES, BLOCKERS, MILESTONES, DEPARTMENTS)
+APPLY_ORDER: tuple[Sheet, ...] = (DEPARTMENTS, PROJECTS, PLEDGES, BLOCKERS, MILESTONES)
 GUIDE_SHEET = "说明"
 # What matches a sheet row without 编号 to a stored row (when exactly one stored row has it).
 NATURAL_KEYS: dict[str, tuple[str, ...]] = {
@@ -174,6 +192,7 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "departments": ("name",),
     "pledges": ("department_id", "content"),
     "blockers": ("project_id", "description"),
+    "milestones": ("project_id", "name"),
 }
 TEXT_KEYS = frozenset({"code", "name", "content", "description"})
 KEY_COLUMN = 1  # the column a repeated row is reported on: 项目编号, 表态单位, 项目编号, 名称
@@ -182,6 +201,7 @@ TABLES: dict[str, Table] = {
     "pledges": w.pledges,
     "blockers": w.blockers,
     "departments": w.departments,
+    "milestones": milestones,
 }
 
 

@@ -199,3 +199,49 @@ def test_rates_match_a_hand_count_of_the_demo(demo_db: Path) -> None:
     assert (figures.complete.done, figures.complete.planned) == complete
     assert (figures.produce.done, figures.produce.planned) == produce
     assert start[1] > 0  # the demo has projects due to have started
+
+
+def test_the_milestone_sheet_round_trips(demo_db: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "台账.xlsx"
+    done = run_cli("export", str(path), "--db", str(demo_db), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    book = load_workbook(path)
+    sheet = book["节点"]
+    headers = [c.value for c in sheet[1]]
+    assert headers[:4] == ["编号", "项目编号", "节点名称", "完成时限"]
+    con = sqlite3.connect(demo_db)
+    open_id = con.execute("SELECT min(id) FROM milestones WHERE done_on IS NULL").fetchone()[0]
+    count = con.execute("SELECT count(*) FROM milestones").fetchone()[0]
+    con.close()
+    assert sheet.max_row - 1 == count
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == open_id)
+    sheet.cell(row, headers.index("完成日期") + 1).value = "2026-11-28"
+    new = {
+        "项目编号": "KF-01",
+        "节点名称": "消防验收",
+        "完成时限": "2027-06-30",
+        "责任单位": "规划建设局",
+    }
+    sheet.append([new.get(h) for h in headers])
+    book.save(path)
+    again = run_cli("import", str(path), "--db", str(demo_db), cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    con = sqlite3.connect(demo_db)
+    try:
+        assert con.execute(
+            "SELECT done_on FROM milestones WHERE id = ?", (open_id,)
+        ).fetchone() == ("2026-11-28",)
+        added = con.execute(
+            "SELECT m.due_on, d.name FROM milestones m JOIN projects p ON p.id = m.project_id "
+            "JOIN departments d ON d.id = m.department_id "
+            "WHERE p.code = 'KF-01' AND m.name = '消防验收' AND m.due_on = '2027-06-30'"
+        ).fetchall()
+    finally:
+        con.close()
+    assert added == [("2027-06-30", "规划建设局")]
+    # The same file again changes nothing.
+    third = run_cli("import", str(path), "--db", str(demo_db), "--json", cwd=tmp_path)
+    assert third.returncode == 0, third.stderr
+    assert all(s["added"] == 0 and s["updated"] == 0 for s in json.loads(third.stdout)["sheets"])

@@ -27,8 +27,8 @@ from board.i18n import zh_cn
 from tests.conftest import TODAY, run_cli
 
 ZH = zh_cn.STRINGS
-TABLES = ("projects", "pledges", "blockers", "departments", "meetings")
-SHEETS = ["项目", "表态", "问题", "部门"]
+TABLES = ("projects", "pledges", "blockers", "milestones", "departments", "meetings")
+SHEETS = ["项目", "表态", "问题", "节点", "部门"]  # 节点: milestones, schema 4
 
 
 def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -94,7 +94,7 @@ def test_export_writes_four_sheets_with_chinese_headers_words_and_dates(
 ) -> None:
     book = load_workbook(exported(demo_db, tmp_path))
     assert book.sheetnames == SHEETS
-    projects, pledges, blockers, departments = (book[s] for s in SHEETS)
+    projects, pledges, blockers, _milestones, departments = (book[s] for s in SHEETS)
     assert headers(projects)[:6] == ["编号", "项目编号", "项目名称", "类别", "阶段", "形象进度"]
     assert headers(pledges) == [
         "编号",
@@ -175,6 +175,7 @@ def test_export_then_import_changes_nothing(demo_db: Path, tmp_path: Path) -> No
         "项目": (0, 0, sizes["projects"]),
         "表态": (0, 0, sizes["pledges"]),
         "问题": (0, 0, sizes["blockers"]),
+        "节点": (0, 0, sizes["milestones"]),
         "部门": (0, 0, sizes["departments"]),
     }
 
@@ -207,7 +208,7 @@ def test_round_trip_keeps_odd_values_as_they_are(demo_db: Path, tmp_path: Path) 
 def test_import_adds_and_updates_rows_of_every_sheet(demo_db: Path, tmp_path: Path) -> None:
     path = exported(demo_db, tmp_path)
     book = load_workbook(path)
-    projects, pledges, blockers, departments = (book[s] for s in SHEETS)
+    projects, pledges, blockers, _milestones, departments = (book[s] for s in SHEETS)
 
     # 部门: a new department, and a short name changed.
     departments.append([None, "发展改革局", "发改", "委办局", None])
@@ -246,6 +247,7 @@ def test_import_adds_and_updates_rows_of_every_sheet(demo_db: Path, tmp_path: Pa
         "项目": (1, 2, n["projects"] - 2),
         "表态": (1, 1, n["pledges"] - 1),
         "问题": (1, 1, n["blockers"] - 1),
+        "节点": (0, 0, n["milestones"]),
         "部门": (1, 1, n["departments"] - 1),
     }
     dept = query(demo_db, "SELECT id, sort_order FROM departments WHERE name = '发展改革局'")[0]
@@ -537,7 +539,7 @@ def test_cli_export_import_round_trip_and_one_line_failures(demo_db: Path, tmp_p
         ),
         (
             ("export", str(tmp_path / "x.csv"), "--db", str(demo_db)),
-            ZH["err.csv_sheet"].format(choices="项目、表态、问题、部门"),
+            ZH["err.csv_sheet"].format(choices="项目、表态、问题、节点、部门"),
         ),
     ]
     for args, message in failures:
