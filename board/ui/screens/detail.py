@@ -122,7 +122,11 @@ class DetailScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.render_board()
+        # A page started while idle (a kept page) can be mounted before its scroll's body.
+        if self.composed:
+            self.render_board()
+        else:
+            self.call_after_refresh(self.refresh_board, self.board, self.family)
 
     def arrange_unseen(self, size: Size) -> None:
         """Lay the page out for `size` while it is not shown (a kept page built in advance):
