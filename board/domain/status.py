@@ -61,6 +61,18 @@ class Thresholds:
 DEFAULT_THRESHOLDS = Thresholds()
 
 
+def lag_light(behind: float | None, th: Thresholds = DEFAULT_THRESHOLDS) -> Light:
+    """The light of a gap to 序时进度 alone: behind by more than 30 points → 红, by 10–30 → 黄,
+    else (or ahead) → 绿; no schedule → none."""
+    if behind is None:
+        return Light.NONE
+    if behind > th.behind_red:
+        return Light.RED
+    if behind >= th.behind_amber:
+        return Light.AMBER
+    return Light.GREEN
+
+
 def pledge_light(pledge: Pledge, today: date, th: Thresholds = DEFAULT_THRESHOLDS) -> Light:
     """done → ✓; past due and not done → 红; due within N days (today included) → 黄; else 绿."""
     if pledge.status == "done":
@@ -180,10 +192,11 @@ def project_status(
     if any(b.due_on is not None and b.due_on < today for b in open_blockers):
         reasons.append("blocker_overdue")
         lights.append(Light.RED)
-    if behind is not None and behind > th.behind_red:
+    lag = lag_light(behind, th)
+    if lag is Light.RED:
         reasons.append("behind_red")
         lights.append(Light.RED)
-    elif behind is not None and behind >= th.behind_amber:
+    elif lag is Light.AMBER:
         reasons.append("behind_amber")
         lights.append(Light.AMBER)
     if (

@@ -815,4 +815,18 @@ STRINGS: dict[str, str] = {
     "countdown.week": "milestones this week",
     "countdown.invest": "year investment done",
     "sprint.legend": "•• schedule  ▞▞ actual  │ line: today {today}",
+    # issue 13: the projects panel's own columns for the sprint figures, theme names
+    "col.code": "Code",
+    "col.goal": "Target",
+    "col.schedule": "Sched",
+    "col.gap": "vs sched",
+    "col.note": "Sprint goal",
+    "gap.level": "on schedule",
+    "gap.behind.long": "{n} pts behind",
+    "gap.behind.short": "{n} behind",
+    "gap.ahead.long": "{n} pts ahead",
+    "gap.ahead.short": "{n} ahead",
+    "theme.name.default": "dark",
+    "theme.name.contrast": "high contrast (projector)",
+    "theme.name.light": "light",
 }

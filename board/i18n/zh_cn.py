@@ -823,4 +823,18 @@ STRINGS: dict[str, str] = {
     "countdown.week": "本周节点",
     "countdown.invest": "年度投资完成",
     "sprint.legend": "•• 序时  ▞▞ 实际  │ 竖线：今天 {today}",
+    # issue 13: the projects panel's own columns for the sprint figures, theme names
+    "col.code": "编号",
+    "col.goal": "目标",
+    "col.schedule": "序时",
+    "col.gap": "较序时",
+    "col.note": "冲刺目标",
+    "gap.level": "持平",
+    "gap.behind.long": "落后 {n} 个百分点",
+    "gap.behind.short": "落后 {n}",
+    "gap.ahead.long": "超 {n} 个百分点",
+    "gap.ahead.short": "超 {n}",
+    "theme.name.default": "深色",
+    "theme.name.contrast": "高对比度（投影）",
+    "theme.name.light": "浅色",
 }

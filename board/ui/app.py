@@ -308,7 +308,7 @@ class BoardApp(LiveRefresh, Presenting, EditActions, HistoryReads):
         self.theme_key = keys[(keys.index(self.theme_key) + 1) % len(keys)]
         self.theme = THEMES[self.theme_key].name
         self.render_all()
-        self.notify(t("theme.changed", name=self.theme_key), timeout=1.5)
+        self.notify(t("theme.changed", name=t(f"theme.name.{self.theme_key}")), timeout=1.5)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -8,38 +8,21 @@ line up and nothing wraps into its neighbour.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from rich.cells import cell_len
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 
 from board.domain.status import Light
 from board.i18n import t
+from board.ui.themes import light_colour
 from board.view.words import LIGHT_GLYPHS, clean
 
 ELLIPSIS = "…"
-# Colour per theme family; the glyph and word carry the meaning without it.
-LIGHT_STYLES = {
-    "dark": {
-        Light.NONE: "dim",
-        Light.DONE: "bold #5fafff",
-        Light.GREEN: "bold #5fd75f",
-        Light.AMBER: "bold #ffd700",
-        Light.RED: "bold #ff5f5f",
-    },
-    "contrast": {
-        Light.NONE: "#ffffff",
-        Light.DONE: "bold #00ffff",
-        Light.GREEN: "bold #00ff00",
-        Light.AMBER: "bold #ffff00",
-        Light.RED: "bold #ffffff on #d70000",
-    },
-    "light": {
-        Light.NONE: "#808080",
-        Light.DONE: "bold #005fd7",
-        Light.GREEN: "bold #008700",
-        Light.AMBER: "bold #af5f00",
-        Light.RED: "bold #d70000",
-    },
-}
+# A row changed a moment ago: reversed, so a light keeps its contrast (the ratio is symmetric).
 HIGHLIGHT_STYLE = "reverse"
 
 
@@ -74,11 +57,15 @@ def cell(value: str | None, width: int | None = None, style: str = "") -> Text:
     return Text(plain, style=style, no_wrap=True, overflow="ellipsis", end="")
 
 
-def light_style(light: Light, family: str = "dark") -> str:
-    return LIGHT_STYLES.get(family, LIGHT_STYLES["dark"])[light]
+def light_style(light: Light, family: str = "default") -> str:
+    """A light's style in the theme `family`: its theme colour (board.ui.themes), bold; the
+    glyph and word carry the meaning without the colour."""
+    return "bold " + light_colour(light, family)
 
 
-def light_text(light: Light, family: str = "dark", word: bool = True, aligned: bool = True) -> Text:
+def light_text(
+    light: Light, family: str = "default", word: bool = True, aligned: bool = True
+) -> Text:
     """The light as glyph (+ word), e.g. ■红, in its colour; `aligned` pads it so that every
     light of the UI language takes the same cells (columns of lights stay aligned)."""
     if not word:
@@ -100,3 +87,17 @@ def phrase_width() -> int:
     )
 
 
+def segments(text: Text, console: Console, base: Style) -> Iterator[Segment]:
+    """`text` as one line of segments over `base`, for the line-API panels. `Text.render` leaves
+    the text's own style (a light's colour given as `Text(..., style=...)`) to the console that
+    prints it; a strip has no such console, so it is laid under the spans here."""
+    own = base + console.get_style(text.style) if text.style else base
+    for segment in text.render(console):
+        if segment.text != "\n":
+            yield Segment(segment.text, own + segment.style if segment.style else own)
+
+
+def mark_style(component: Style) -> Style:
+    """A mark's colour and weight from its component style, without its background (the mark
+    sits on the row's own background)."""
+    return Style(color=component.color, bold=component.bold)

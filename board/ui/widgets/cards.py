@@ -26,6 +26,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from board.ui.text import mark_style
+from board.ui.text import segments as line_segments
 from board.ui.widgets.scrolling import clear_strips, forget_strips, set_virtual_size
 
 # Strips kept for drawn card lines: a wall screen's lines, in each of their looks, many times.
@@ -64,6 +66,7 @@ class CardList(ScrollView, can_focus=True):
         "cards--highlighted",
         "cards--highlighted-blurred",
         "cards--disabled",
+        "cards--mark",
     }
     DEFAULT_CSS = """
     CardList {
@@ -85,6 +88,9 @@ class CardList(ScrollView, can_focus=True):
         background: $block-cursor-blurred-background;
     }
     CardList > .cards--disabled { color: $text-muted; }
+    /* The highlighted card is marked ▶ as well as coloured: its background stays one that
+       every light keeps contrast on (board.ui.themes), so it cannot be loud. */
+    CardList > .cards--mark { color: $accent; text-style: bold; }
     """
 
     highlighted: reactive[int | None] = reactive(None, always_update=False)
@@ -289,6 +295,13 @@ class CardList(ScrollView, can_focus=True):
             self.move_to(index)
             self.action_select()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        # A new theme (or focus): the strips kept were drawn in the old colours.
+        strips = getattr(self, "_strips", None)
+        if strips is not None:
+            clear_strips(strips)
+
     def on_focus(self) -> None:
         self._refresh_highlight()
 
@@ -325,12 +338,13 @@ class CardList(ScrollView, can_focus=True):
         if look:
             base = base + self.get_component_rich_style(look)
         text = card.prompt.split("\n", allow_blank=True)[row]
-        segments = [Segment(" ", base)]
-        for segment in text.render(self.app.console):
-            if segment.text == "\n":
-                continue
-            style = base + segment.style if segment.style else base
-            segments.append(Segment(segment.text, style))
+        first = row == 0 and look in ("cards--highlighted", "cards--highlighted-blurred")
+        if first:
+            look_mark = mark_style(self.get_component_rich_style("cards--mark"))
+            segments = [Segment("▶", base + look_mark)]
+        else:
+            segments = [Segment(" ", base)]
+        segments.extend(line_segments(text, self.app.console, base))
         strip = Strip(segments).crop(0, width).adjust_cell_length(width, base)
         self._strips[key] = strip
         return strip

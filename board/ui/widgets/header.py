@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -107,31 +108,67 @@ class KpiStrip(Static):
     """
 
     def show(self, board: Board, family: str) -> None:
-        figures = kpi(board)
-        text = Text()
-        for stage in STAGES:
-            text.append(f"{t(f'stage.{stage}')} ", style="dim")
-            text.append(f"{figures.stages.get(stage, 0)}  ", style="bold")
-        text.append("│ ", style="dim")
-        for light in (Light.RED, Light.AMBER, Light.GREEN, Light.DONE):
-            text.append_text(light_text(light, family, aligned=False))
-            text.append(f" {figures.lights.get(light, 0)}  ")
-        plan, done = figures.plan, figures.done
-        pct = f"{done / plan:.0%}" if plan else "—"
-        text.append("│ ", style="dim")
-        text.append(t("kpi.investment", done=money(done), plan=money(plan), pct=pct) + "  ")
-        text.append("│ ", style="dim")
-        for key, rate in (
-            ("kpi.start_rate", figures.rates.start),
-            ("kpi.complete_rate", figures.rates.complete),
-            ("kpi.produce_rate", figures.rates.produce),
-        ):
-            share = "—" if rate.share is None else f"{rate.share:.0%}"
-            text.append(t(key, done=rate.done, planned=rate.planned, pct=share) + "  ")
-        text.append("│ ", style="dim")
-        text.append(t("kpi.blockers", count=figures.open_blockers), style="bold")
-        if text.markup != getattr(self, "_shown", None):
-            self._shown = text.markup
-            lines = len(text.wrap(self.app.console, max(1, self.content_size.width or 160)))
+        self._last = (board, family)
+        width = max(1, self.content_size.width or 160)
+        text = kpi_lines(kpi_groups(board, family), width)
+        key = (text.markup, width)
+        if key != getattr(self, "_shown", None):
+            self._shown = key
+            lines = text.plain.count("\n") + 1
             self.update(text, layout=lines != getattr(self, "_lines", None))
             self._lines = lines
+
+    def on_resize(self) -> None:
+        # Groups are placed for a width: a new width places them again.
+        last = getattr(self, "_last", None)
+        if last is not None:
+            self.show(*last)
+
+
+def kpi_groups(board: Board, family: str) -> list[list[Text]]:
+    """The strip's sections (stages, lights, investment, rates, blockers), each a list of
+    groups: a label with its figures, which must never be split across lines."""
+    figures = kpi(board)
+    stages = []
+    for stage in STAGES:
+        group = Text()
+        group.append(f"{t(f'stage.{stage}')} ", style="dim")
+        group.append(f"{figures.stages.get(stage, 0)}", style="bold")
+        stages.append(group)
+    lights = []
+    for light in (Light.RED, Light.AMBER, Light.GREEN, Light.DONE):
+        group = light_text(light, family, aligned=False)
+        group.append(f" {figures.lights.get(light, 0)}")
+        lights.append(group)
+    plan, done = figures.plan, figures.done
+    pct = f"{done / plan:.0%}" if plan else "—"
+    money_group = [Text(t("kpi.investment", done=money(done), plan=money(plan), pct=pct))]
+    rates = []
+    for key, rate in (
+        ("kpi.start_rate", figures.rates.start),
+        ("kpi.complete_rate", figures.rates.complete),
+        ("kpi.produce_rate", figures.rates.produce),
+    ):
+        share = "—" if rate.share is None else f"{rate.share:.0%}"
+        rates.append(Text(t(key, done=rate.done, planned=rate.planned, pct=share)))
+    blockers = [Text(t("kpi.blockers", count=figures.open_blockers), style="bold")]
+    return [stages, lights, money_group, rates, blockers]
+
+
+def kpi_lines(sections: list[list[Text]], width: int) -> Text:
+    """The groups placed line by line, whole: a group that does not fit on the line starts
+    the next one (it is cut only if it is wider than the strip itself)."""
+    out = Text(no_wrap=True, overflow="ellipsis")
+    used = 0
+    for s_index, section in enumerate(sections):
+        for g_index, group in enumerate(section):
+            joint = "  │ " if g_index == 0 and s_index else "  "
+            if used == 0:
+                joint = ""
+            elif used + cell_len(joint) + group.cell_len > width:
+                out.append("\n")
+                used, joint = 0, ("│ " if g_index == 0 else "")
+            out.append(joint, style="dim")
+            out.append_text(group)
+            used += cell_len(joint) + group.cell_len
+    return out

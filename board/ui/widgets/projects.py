@@ -9,7 +9,6 @@ project (by id) across refreshes, re-sorts and filters.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -25,76 +24,17 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from board.domain.codes import CATEGORIES
 from board.domain.snapshot import Project
 from board.i18n import t
-from board.ui.text import HIGHLIGHT_STYLE, cell, light_style, light_text
+from board.ui.text import mark_style, segments
+from board.ui.widgets.project_columns import Widths, row_cells
 from board.ui.widgets.scrolling import clear_strips, forget_strips, set_virtual_size
 from board.view.board import Board
 from board.view.selections import ViewState, select_projects
-from board.view.words import SINCE_MARK, pipeline, progress_bar
 
-# (key, label key, width or None for the flexible columns)
-COLUMNS: tuple[tuple[str, str, int | None], ...] = (
-    ("light", "col.light", 4),
-    ("name", "col.project", None),
-    ("category", "col.category", 8),
-    ("stage", "col.stage", 5),
-    ("progress", "col.progress", 13),
-    ("target", "col.target", None),
-    ("floating", "col.floating", 7),
-    ("lead", "col.lead", 10),
-    ("blockers", "col.blockers", 5),
-)
-
-
-def fixed_width(key: str, label: str, default: int) -> int:
-    """A fixed column is as wide as its header and its widest word in the UI language."""
-    words = [t(label)]
-    if key == "category":
-        words += [
-            t(f"category.{c}") for c in CATEGORIES
-        ]
-    elif key == "light":
-        words += [t(f"light.{x}") + "■" for x in ("done", "green", "amber", "red")]
-    elif key == "floating":
-        words.append(t("days.floating", days=999))
-    return max(default, min(16, max(cell_len(w) for w in words)))
-
-
-# Dropped first when the panel is narrow: the detail screen still shows them.
-NARROW_DROPS = frozenset({"category", "stage"})
-NARROW_BELOW = 100
 # Strips kept for drawn rows: a wall screen's rows, in each of their looks, many times over.
 STRIPS_KEPT = 500
-
-
-@dataclass(frozen=True)
-class Widths:
-    """Which columns show and how wide the two flexible ones are, for a panel width."""
-
-    name: int
-    target: int
-    columns: tuple[str, ...]
-    fixed: dict[str, int]
-
-    @classmethod
-    def for_width(cls, width: int) -> Widths:
-        keys = tuple(k for k, _l, _w in COLUMNS if width >= NARROW_BELOW or k not in NARROW_DROPS)
-        narrow = width < NARROW_BELOW
-        sizes = {k: fixed_width(k, lab, w) for k, lab, w in COLUMNS if w}
-        if narrow:
-            sizes["progress"] = 9  # a shorter bar: ████ 50%
-        fixed = sum(size for k, size in sizes.items() if k in keys) + 2 * len(keys) + 1
-        spare = max(0, width - fixed)
-        # The sprint target gets up to two fifths; the name everything else (it matters most).
-        target = max(10, min(48, spare * 2 // 5))
-        return cls(
-            name=max(12, spare - target),
-            target=target,
-            columns=keys,
-            fixed=sizes,
-        )
+CODE_WIDTH_MAX = 16  # a code column wider than this cuts the code (it is text, not a figure)
 
 
 class ProjectsTable(ScrollView, can_focus=True):
@@ -116,12 +56,23 @@ class ProjectsTable(ScrollView, can_focus=True):
         "projects--cursor",
         "projects--cursor-blurred",
         "projects--even",
+        "projects--mark",
     }
     DEFAULT_CSS = """
     ProjectsTable { height: 1fr; overflow-x: hidden; overflow-y: scroll; }
     ProjectsTable > .projects--header { text-style: bold; background: $panel; }
-    ProjectsTable > .projects--cursor { background: $accent 40%; text-style: bold; }
-    ProjectsTable > .projects--cursor-blurred { background: $accent 15%; }
+    /* The cursor is a ▶ mark and a background every light keeps contrast on (board.ui.themes):
+       a loud background would drown the lights the room reads. */
+    ProjectsTable > .projects--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    ProjectsTable > .projects--cursor-blurred {
+        background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
+    }
+    ProjectsTable > .projects--mark { color: $accent; text-style: bold; }
     ProjectsTable > .projects--even { background: $boost; }
     """
 
@@ -227,7 +178,7 @@ class ProjectsTable(ScrollView, can_focus=True):
         self._projects = list(projects)
         self._lit = lit("project")
         self._family = family
-        self._widths = Widths.for_width(self.row_width or 120)
+        self._widths = Widths.for_width(self.row_width or 120, self.code_width(board, state))
         set_virtual_size(self, Size(self.row_width, len(self._projects) + 1))
         if keep is not None:
             # Where it is now: looked up only here, not kept as an index of 10,000 keys.
@@ -249,6 +200,14 @@ class ProjectsTable(ScrollView, can_focus=True):
         forget_strips(self._strips, lambda key: key[0] in changed or key[0] not in after)
         for row in changed:
             self.refresh(Region(0, row - top + 1, self.size.width, 1))
+
+    @staticmethod
+    def code_width(board: Board, state: ViewState) -> int | None:
+        """The code column's width when sorting by code (it shows then), else None."""
+        if state.sort != "code":
+            return None
+        widest = max((cell_len(p.code) for p in board.snapshot.projects), default=4)
+        return min(CODE_WIDTH_MAX, widest)
 
     def _visible_signatures(self) -> dict[int, tuple[object, ...]]:
         """What each row on screen is drawn from, by row index."""
@@ -316,6 +275,13 @@ class ProjectsTable(ScrollView, can_focus=True):
             if event.chain >= 2:
                 self.action_select()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        # A new theme: the strips kept were drawn in the old colours.
+        strips = getattr(self, "_strips", None)
+        if strips is not None:
+            clear_strips(strips)
+
     def on_focus(self) -> None:
         clear_strips(self._strips)
         self.refresh()
@@ -329,87 +295,26 @@ class ProjectsTable(ScrollView, can_focus=True):
     def row_cells(
         self, board: Board, project: Project, widths: Widths, lit: bool, family: str
     ) -> tuple[Text, ...]:
-        status = board.status.projects[project.id]
-        goal = board.snapshot.goals.get(project.id)
-        target_bits = []
-        if goal is not None and goal.target_progress is not None:
-            target_bits.append(f"{goal.target_progress}%")
-        if status.expected is not None:
-            target_bits.append(t("cell.schedule", pct=f"{status.expected:.0f}"))
-        if goal is not None and goal.target_note:
-            target_bits.append(goal.target_note)
-        floating = (
-            t("days.floating", days=status.floating_days)
-            if status.floating_days is not None
-            else ""
-        )
-        open_blockers = len(board.status.open_blockers.get(project.id, ()))
-        lead = board.department_name(project.lead_department_id)
-        if lead is None and project.lead_department_id is not None:
-            lead = t("unknown.department", id=project.lead_department_id)
-        # The mark goes first: a long name is cut at its end, the mark must survive.
-        name = (t("bad.value") + " " if project.problems else "") + project.name
-        if project.id in board.since.projects:
-            name = SINCE_MARK + name
-        every = {
-            "light": light_text(status.light, family),
-            "name": cell(name, widths.name),
-            "category": cell(t(f"category.{project.category}"), widths.fixed["category"]),
-            "stage": cell(pipeline(project.stage), 5),
-            "progress": cell(
-                progress_bar(project.progress, 8 if widths.fixed["progress"] >= 13 else 4),
-                widths.fixed["progress"],
-            ),
-            "target": cell(" ".join(target_bits), widths.target),
-            "floating": cell(
-                floating, 6, style=light_style(status.light, family) if floating else ""
-            ),
-            "lead": cell(lead or "—", 10),
-            "blockers": cell(str(open_blockers) if open_blockers else "·", 4),
-        }
-        cells = tuple(every[k] for k in widths.columns)
-        if lit:
-            for text in cells:
-                text.stylize(HIGHLIGHT_STYLE)
-        return cells
+        return row_cells(board, project, widths, lit, family)
 
-    def header_cells(self) -> list[Text]:
-        widths = self._widths
-        cells = []
-        for key, label, _w in COLUMNS:
-            if key in widths.columns:
-                cells.append(Text(t(label), no_wrap=True))
-        return cells
-
-    def column_widths(self) -> list[int]:
-        widths = self._widths
-        out = []
-        for key, _label, _w in COLUMNS:
-            if key not in widths.columns:
-                continue
-            if key == "name":
-                out.append(widths.name)
-            elif key == "target":
-                out.append(widths.target)
-            else:
-                out.append(widths.fixed[key])
-        return out
-
-    def line(self, cells: list[Text] | tuple[Text, ...], base: Style) -> Strip:
-        """Cells padded to their columns (by terminal cells, so CJK aligns), as one strip."""
-        segments: list[Segment] = [Segment(" ", base)]
-        for text, width in zip(cells, self.column_widths(), strict=False):
+    def line(self, cells: list[Text] | tuple[Text, ...], base: Style, mark: str = " ") -> Strip:
+        """Cells padded to their columns (by terminal cells, so CJK aligns), as one strip;
+        `mark` is the first cell (▶ on the cursor row)."""
+        console = self.app.console
+        gap = " " * self._widths.sep
+        look = mark_style(self.get_component_rich_style("projects--mark"))
+        out: list[Segment] = [Segment(mark, base + look)]
+        for text, width in zip(cells, self._widths.column_widths(), strict=False):
             text = text.copy()
             text.truncate(width, overflow="ellipsis", pad=True)
-            for seg in text.render(self.app.console):
-                style = base + seg.style if seg.style else base
-                segments.append(Segment(seg.text, style))
-            segments.append(Segment("  ", base))
-        return Strip(segments).adjust_cell_length(self.row_width, base)
+            out.extend(segments(text, console, base))
+            out.append(Segment(gap, base))
+        return Strip(out).adjust_cell_length(self.row_width, base)
 
     def render_line(self, y: int) -> Strip:
         if y == 0:
-            return self.line(self.header_cells(), self.get_component_rich_style("projects--header"))
+            header = self.get_component_rich_style("projects--header")
+            return self.line(self._widths.header_cells(), header)
         index = int(self.scroll_offset.y) + y - 1
         if not (0 <= index < len(self._projects)) or self._board is None:
             return Strip.blank(self.row_width, self.rich_style)
@@ -429,6 +334,6 @@ class ProjectsTable(ScrollView, can_focus=True):
         cells = self.row_cells(
             self._board, project, self._widths, project.id in self._lit, self._family
         )
-        strip = self.line(cells, base)
+        strip = self.line(cells, base, "▶" if is_cursor else " ")
         self._strips[key] = strip
         return strip

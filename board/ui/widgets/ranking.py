@@ -27,7 +27,7 @@ class RankingTable(DataTable[Text]):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", **kwargs)  # type: ignore[arg-type]
-        self._rows: list[tuple[str, tuple[str, ...]]] = []
+        self._rows: list[tuple[str, str, tuple[str, ...]]] = []
 
     def on_mount(self) -> None:
         for key, label, width in (
@@ -53,7 +53,7 @@ class RankingTable(DataTable[Text]):
         return self.edit_target()
 
     def select_row(self, ident: int) -> bool:
-        keys = [key for key, _cells in self._rows]
+        keys = [key for key, _family, _cells in self._rows]
         if str(ident) not in keys:
             return False
         self.move_cursor(row=keys.index(str(ident)), animate=False)
@@ -83,7 +83,8 @@ class RankingTable(DataTable[Text]):
                     ),
                 )
             )
-        signature = [(k, tuple(c.plain for c in cells)) for k, cells in built]
+        # The theme is part of what a row is: a new one redraws the lights in its colours.
+        signature = [(k, family, tuple(c.plain for c in cells)) for k, cells in built]
         if signature == self._rows:
             return
         cursor_key = (
