@@ -79,10 +79,11 @@ def light_text(
 
 
 def phrase_width() -> int:
-    """Cells of the longest due phrase in the UI language (逾期 99 天 / 99 d overdue)."""
+    """Cells of the longest due phrase in the UI language (逾期 999 天 / 999 d overdue): a
+    count of days is never cut."""
     return max(
-        cell_len(t("days.overdue", days=99)),
-        cell_len(t("days.left", days=99)),
+        cell_len(t("days.overdue", days=999)),
+        cell_len(t("days.left", days=999)),
         cell_len(t("days.today")),
     )
 

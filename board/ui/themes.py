@@ -33,7 +33,7 @@ THEMES = {
             "light-green": "#5fd75f",
             "light-amber": "#ffd700",
             "light-red": "#ff7373",
-            "block-cursor-background": "#203a52",
+            "block-cursor-background": "#1c3349",
             "block-cursor-foreground": "#ffffff",
             "block-cursor-blurred-background": "#1c2835",
             "block-cursor-blurred-foreground": "#e4e4e4",

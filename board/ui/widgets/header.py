@@ -137,7 +137,8 @@ def kpi_groups(board: Board, family: str) -> list[list[Text]]:
         stages.append(group)
     lights = []
     for light in (Light.RED, Light.AMBER, Light.GREEN, Light.DONE):
-        group = light_text(light, family, aligned=False)
+        group = Text()
+        group.append_text(light_text(light, family, aligned=False))
         group.append(f" {figures.lights.get(light, 0)}")
         lights.append(group)
     plan, done = figures.plan, figures.done

@@ -26,7 +26,13 @@ class RankingTable(DataTable[Text]):
     ]
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", **kwargs)  # type: ignore[arg-type]
+        # The lights keep their colour on the cursor row (the cursor's colour is only its
+        # background: board.ui.themes picks one every light keeps contrast on).
+        super().__init__(
+            cursor_type="row",
+            cursor_foreground_priority="renderable",
+            **kwargs,  # type: ignore[arg-type]
+        )
         self._rows: list[tuple[str, str, tuple[str, ...]]] = []
 
     def on_mount(self) -> None:
