@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
+
+from pypinyin import Style, lazy_pinyin
 
 from board.domain.codes import BLOCKER_CATEGORIES
 from board.domain.snapshot import Blocker, Department, Pledge, Project
@@ -70,8 +73,25 @@ def project_order(board: Board, sort: str) -> Callable[[Project], tuple[Any, ...
     if sort == "progress":
         return lambda p: (p.progress, p.code, p.id)
     if sort == "name":
-        return lambda p: (p.name, p.code, p.id)
+        return lambda p: (pinyin_key(p.name), p.code, p.id)
     return lambda p: (p.code, p.id)
+
+
+@lru_cache(maxsize=65536)
+def pinyin_key(name: str) -> tuple[str, ...]:
+    """A name's place in pinyin order (创业 < 东方 < 凯达 < 中科), as Chinese offices sort: the
+    syllables with their tones (同音 characters by tone), then the name itself, so the order is
+    total. Latin letters and digits keep their place among the syllables (casefolded). Kept per
+    name: sorting 10,000 projects by name again is a lookup per row."""
+    syllables = lazy_pinyin(name, style=Style.TONE3, neutral_tone_with_five=True)
+    return (*(s.casefold() for s in syllables), "\x00", name)
+
+
+def warm_pinyin(names: Iterable[str]) -> None:
+    """Compute the pinyin keys of `names` ahead of a sort by name (about 0.1 ms a name: a
+    background thread does it, so that 按名称 at 10,000 projects is a lookup per row)."""
+    for name in names:
+        pinyin_key(name)
 
 
 def select_projects(board: Board, state: ViewState) -> list[Project]:

@@ -3,8 +3,8 @@
 The numbers the meeting argues about (形象进度, 目标, 序时, the gap in points, 漂浮 days, open
 blockers) each have a column as wide as the widest value it can hold in the UI language, so
 no number is ever cut: when the panel is narrow, whole columns give way (the sprint goal's
-words first, then category, stage, the long form of the gap, the bar, the lead department…), never a figure. Only the
-name and the lead department (words) are cut, with an ellipsis.
+words first, then category, stage, the long form of the gap, the bar, the lead department…),
+never a figure. Only the name and the lead department (words) are cut, with an ellipsis.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from board.ui.text import mark_style, segments
 from board.ui.widgets.project_columns import Widths, row_cells
 from board.ui.widgets.scrolling import clear_strips, forget_strips, set_virtual_size
 from board.view.board import Board
-from board.view.selections import ViewState, select_projects
+from board.view.selections import ViewState, select_projects, warm_pinyin
 
 # Strips kept for drawn rows: a wall screen's rows, in each of their looks, many times over.
 STRIPS_KEPT = 500
@@ -98,6 +98,7 @@ class ProjectsTable(ScrollView, can_focus=True):
         self._family = "default"
         self._widths = Widths.for_width(120)
         self._strips: LRUCache[tuple[int, bool, bool], Strip] = LRUCache(STRIPS_KEPT)
+        self._warmed: object = None  # the project list whose pinyin keys were computed
 
     # What the rest of the app asks -------------------------------------------------------------
 
@@ -169,6 +170,13 @@ class ProjectsTable(ScrollView, can_focus=True):
         """Show the projects `state` selects, in its order; the cursor stays on the project it
         was on. Only the rows on screen whose content changed are redrawn (a write changes one
         row, not 40)."""
+        if board.snapshot.projects is not self._warmed:
+            # The pinyin keys of 按名称, before the coordinator asks for them (off the UI thread).
+            self._warmed = board.snapshot.projects
+            names = [p.name for p in board.snapshot.projects]
+            self.run_worker(
+                lambda: warm_pinyin(names), thread=True, exclusive=True, group="pinyin"
+            )
         projects = select_projects(board, state)
         keep = self.project_id_at_cursor()
         index = self.cursor_row
