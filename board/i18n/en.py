@@ -821,7 +821,7 @@ STRINGS: dict[str, str] = {
     "col.schedule": "Sched",
     "col.gap": "vs sched",
     "col.note": "Sprint goal",
-    "gap.level": "on schedule",
+    "gap.level": "on plan",
     "gap.behind.long": "{n} pts behind",
     "gap.behind.short": "{n} behind",
     "gap.ahead.long": "{n} pts ahead",

@@ -27,7 +27,8 @@ def panel_lines(app: BoardApp) -> list[str]:
 
 
 def figures(app: BoardApp, project_id: int) -> list[str]:
-    """The figures a project's row must show whole: progress, target, 序时, gap, 漂浮 days."""
+    """The figures a project's row must show whole: progress, target, 序时, the gap (or 持平),
+    漂浮 days."""
     assert app.board is not None
     project = app.board.projects[project_id]
     status = app.board.status.projects[project_id]
@@ -37,8 +38,9 @@ def figures(app: BoardApp, project_id: int) -> list[str]:
         out.append(f"{goal.target_progress}%")
     if status.expected is not None:
         out.append(f"{status.expected:.0f}%")
-    if status.behind is not None and round(abs(status.behind)):
-        out.append(f"{round(abs(status.behind))}")
+    if status.behind is not None:
+        points = round(abs(status.behind))
+        out.append(f"{points}" if points else t("gap.level"))
     if status.floating_days is not None:
         out.append(t("days.floating", days=status.floating_days))
     return out
