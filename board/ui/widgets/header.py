@@ -109,7 +109,8 @@ class KpiStrip(Static):
 
     def show(self, board: Board, family: str) -> None:
         self._last = (board, family)
-        width = max(1, self.content_size.width or 160)
+        # One cell of slack: Textual cuts a line that fills the content width to the last cell.
+        width = max(1, (self.content_size.width or 160) - 1)
         text = kpi_lines(kpi_groups(board, family), width)
         key = (text.markup, width)
         if key != getattr(self, "_shown", None):
@@ -159,7 +160,7 @@ def kpi_groups(board: Board, family: str) -> list[list[Text]]:
 def kpi_lines(sections: list[list[Text]], width: int) -> Text:
     """The groups placed line by line, whole: a group that does not fit on the line starts
     the next one (it is cut only if it is wider than the strip itself)."""
-    out = Text(no_wrap=True, overflow="ellipsis")
+    out = Text(no_wrap=True)
     used = 0
     for s_index, section in enumerate(sections):
         for g_index, group in enumerate(section):
