@@ -40,7 +40,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("blockers", "col.blockers"),
 )
 NAME_MIN = 16  # cells: eight Chinese characters, enough to tell projects apart
-NAME_ROOMY = 24  # the goal's words get a column only once the name has this much
+NAME_ROOMY = 32  # the goal's words get a column only once the name keeps this much
 NOTE_MIN, NOTE_MAX = 12, 48
 LEAD_WIDTH = 10
 MAX_DAYS = 9999  # the widest 漂浮 a column is sized for
@@ -155,7 +155,7 @@ class Widths:
         spare = self.name - NAME_ROOMY - self.sep
         if spare < NOTE_MIN:
             return self
-        note = min(NOTE_MAX, max(NOTE_MIN, spare * 2 // 5))
+        note = min(NOTE_MAX, spare)
         order = [k for k, _l in COLUMNS]
         columns = tuple(sorted((*self.columns, "note"), key=order.index))
         sizes = {**self.sizes, "note": note, "name": self.name - note - self.sep}
