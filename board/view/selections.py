@@ -77,7 +77,7 @@ def project_order(board: Board, sort: str) -> Callable[[Project], tuple[Any, ...
     return lambda p: (p.code, p.id)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=20_000)  # two city zones' names; a few MB at most
 def pinyin_key(name: str) -> tuple[str, ...]:
     """A name's place in pinyin order (创业 < 东方 < 凯达 < 中科), as Chinese offices sort: the
     syllables with their tones (同音 characters by tone), then the name itself, so the order is
