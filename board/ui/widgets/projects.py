@@ -30,11 +30,10 @@ from board.ui.text import mark_style, segments
 from board.ui.widgets.project_columns import Widths, row_cells
 from board.ui.widgets.scrolling import clear_strips, forget_strips, set_virtual_size
 from board.view.board import Board
-from board.view.selections import ViewState, select_projects, warm_pinyin
+from board.view.selections import ViewState, select_projects
 
 # Strips kept for drawn rows: a wall screen's rows, in each of their looks, many times over.
 STRIPS_KEPT = 500
-WARM_AFTER = 1.0  # seconds after the first board before the pinyin keys are computed
 CODE_WIDTH_MAX = 16  # a code column wider than this cuts the code (it is text, not a figure)
 
 
@@ -99,7 +98,6 @@ class ProjectsTable(ScrollView, can_focus=True):
         self._family = "default"
         self._widths = Widths.for_width(120)
         self._strips: LRUCache[tuple[int, bool, bool], Strip] = LRUCache(STRIPS_KEPT)
-        self._warmed = False  # whether the pinyin keys of the names were computed ahead
 
     # What the rest of the app asks -------------------------------------------------------------
 
@@ -171,16 +169,6 @@ class ProjectsTable(ScrollView, can_focus=True):
         """Show the projects `state` selects, in its order; the cursor stays on the project it
         was on. Only the rows on screen whose content changed are redrawn (a write changes one
         row, not 40)."""
-        if not self._warmed:
-            # The pinyin keys of 按名称, once, a moment after the first board is on screen and
-            # off the UI thread: then a sort by name at 10,000 projects is a lookup per row
-            # (later boards add a few names, which a sort computes as it meets them).
-            self._warmed = True
-            names = [p.name for p in board.snapshot.projects]
-            self.set_timer(
-                WARM_AFTER,
-                lambda: self.run_worker(lambda: warm_pinyin(names), thread=True, group="pinyin"),
-            )
         projects = select_projects(board, state)
         keep = self.project_id_at_cursor()
         index = self.cursor_row
