@@ -825,4 +825,5 @@ STRINGS: dict[str, str] = {
     "bench.fig.soak_growth_mb": "Growth after the first minute (target for 10 minutes of writes)",
     "bench.fig.soak_growth_per_1000_mb": "Growth per 1,000 writes",
     "bench.fig.soak_quiet_growth_mb": "Growth in the 30 s after the writes stop",
+    "key.side": "The panel to the left / right (narrow screen: previous / next panel)",
 }

@@ -833,4 +833,5 @@ STRINGS: dict[str, str] = {
     "bench.fig.soak_growth_mb": "首分钟之后的内存增长（目标按 10 分钟写入）",
     "bench.fig.soak_growth_per_1000_mb": "每 1000 次写入的内存增长",
     "bench.fig.soak_quiet_growth_mb": "写入停止后 30 秒的内存增长",
+    "key.side": "左右两侧的面板（窄屏：上一个 / 下一个面板）",
 }
