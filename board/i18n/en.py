@@ -826,4 +826,13 @@ STRINGS: dict[str, str] = {
     "bench.fig.soak_growth_per_1000_mb": "Growth per 1,000 writes",
     "bench.fig.soak_quiet_growth_mb": "Growth in the 30 s after the writes stop",
     "key.side": "The panel to the left / right (narrow screen: previous / next panel)",
+    "export.summary.sheet": "Summary",
+    "export.summary.title": "Rates as of {date} (as on the board's KPI strip)",
+    "export.summary.figure": "Figure",
+    "export.summary.done": "Done",
+    "export.summary.planned": "Planned",
+    "export.summary.share": "Share",
+    "export.summary.start": "Start rate",
+    "export.summary.complete": "Completion rate",
+    "export.summary.produce": "Production rate",
 }

@@ -834,4 +834,13 @@ STRINGS: dict[str, str] = {
     "bench.fig.soak_growth_per_1000_mb": "每 1000 次写入的内存增长",
     "bench.fig.soak_quiet_growth_mb": "写入停止后 30 秒的内存增长",
     "key.side": "左右两侧的面板（窄屏：上一个 / 下一个面板）",
+    "export.summary.sheet": "概况",
+    "export.summary.title": "截至 {date} 的开工率、竣工率、投产率（与看板顶部一致）",
+    "export.summary.figure": "指标",
+    "export.summary.done": "已达到",
+    "export.summary.planned": "计划应达到",
+    "export.summary.share": "比率",
+    "export.summary.start": "开工率",
+    "export.summary.complete": "竣工率",
+    "export.summary.produce": "投产率",
 }
