@@ -368,7 +368,7 @@ STRINGS: dict[str, str] = {
     "ledger.converted": ", {unit} ×{factor} to 万元",
     "ledger.by_map": " (mapping file)",
     "ledger.not_imported": "not imported",
-    "ledger.counts.projects": "to do: projects {added} added, {updated} updated, {unchanged} unchanged; blockers {blockers} added ({blockers_kept} already there); departments {units} added",
+    "ledger.counts.projects": "to do: projects {added} added, {updated} updated, {unchanged} unchanged; blockers {blockers} added ({blockers_kept} already there); milestones {milestones} added ({milestones_kept} already there); departments {units} added",
     "ledger.counts.pledges": "to do: pledges {added} added, {updated} updated, {unchanged} unchanged; departments {units} added",
     "ledger.skipped": "rows skipped ({count}):",
     "ledger.skipped_line": "  row {rows}: {reason}",
@@ -835,4 +835,5 @@ STRINGS: dict[str, str] = {
     "export.summary.start": "Start rate",
     "export.summary.complete": "Completion rate",
     "export.summary.produce": "Production rate",
+    "ledger.field.milestones": "key milestones (each item a milestone, due on the date it names)",
 }

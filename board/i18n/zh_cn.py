@@ -376,7 +376,7 @@ STRINGS: dict[str, str] = {
     "ledger.converted": "，按 {unit} ×{factor} 换算为万元",
     "ledger.by_map": "（映射文件）",
     "ledger.not_imported": "不导入",
-    "ledger.counts.projects": "将要：项目 新增 {added} 个、修改 {updated} 个、未变 {unchanged} 个；问题 新增 {blockers} 条（已有 {blockers_kept} 条）；单位 新建 {units} 个",
+    "ledger.counts.projects": "将要：项目 新增 {added} 个、修改 {updated} 个、未变 {unchanged} 个；问题 新增 {blockers} 条（已有 {blockers_kept} 条）；节点 新增 {milestones} 个（已有 {milestones_kept} 个）；单位 新建 {units} 个",
     "ledger.counts.pledges": "将要：表态 新增 {added} 条、修改 {updated} 条、未变 {unchanged} 条；单位 新建 {units} 个",
     "ledger.skipped": "跳过的行（{count} 行）：",
     "ledger.skipped_line": "  第 {rows} 行：{reason}",
@@ -843,4 +843,5 @@ STRINGS: dict[str, str] = {
     "export.summary.start": "开工率",
     "export.summary.complete": "竣工率",
     "export.summary.produce": "投产率",
+    "ledger.field.milestones": "关键节点安排（每项记为一个关键节点，日期取自其中）",
 }
