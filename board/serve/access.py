@@ -104,7 +104,7 @@ def guard(access: Access, refuse: Refusal) -> Callable[..., Awaitable[web.Stream
             if not access.token_matches(given):
                 return refuse(request)
             if request.method == "GET" and request.path == "/":
-                redirect = web.HTTPSeeOther(without_token(request))
+                redirect = web.Response(status=303, headers={"Location": without_token(request)})
                 access.set_cookie(redirect, request)
                 return redirect
             response = await handler(request)

@@ -12,6 +12,7 @@ aiohttp's static routes refuse any path that leaves their folder and follow no s
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import ssl
 from typing import Final
@@ -25,7 +26,7 @@ from board.serve.access import Access, guard
 from board.serve.page import STATIC, board_page, notice_page
 from board.serve.process import STATIC as TEXTUAL_STATIC
 from board.serve.process import BoardProcess
-from board.serve.sessions import Sessions, address_of
+from board.serve.sessions import Session, Sessions, address_of
 from board.serve.settings import PageView, ServeSettings, board_argv, whole_number
 
 log = logging.getLogger("board.serve")
@@ -49,6 +50,8 @@ def make_app(settings: ServeSettings) -> web.Application:
     app[SETTINGS] = settings
     app[SESSIONS] = Sessions(settings.max_sessions)
     app[DOWNLOADS] = DownloadManager()
+
+    endings: set[asyncio.Future[None]] = set()
 
     async def index(request: web.Request) -> web.Response:
         view = PageView.from_query(request.query, settings)
@@ -82,10 +85,19 @@ def make_app(settings: ServeSettings) -> web.Application:
             await process.start(max(width, 1), max(height, 1))
             await process.relay(websocket)
         finally:
+            # aiohttp cancels this handler when the connection goes; the board must end anyway.
+            ending = asyncio.ensure_future(end_session(session))
+            endings.add(ending)
+            ending.add_done_callback(endings.discard)
+            await asyncio.shield(ending)
+        return websocket
+
+    async def end_session(session: Session) -> None:
+        try:
             if session.process is not None:
                 await session.process.finish()
+        finally:
             app[SESSIONS].close(session)
-        return websocket
 
     async def download(request: web.Request) -> web.StreamResponse:
         downloads = app[DOWNLOADS]
