@@ -14,6 +14,7 @@
   const FIRST_PAUSE_MS = 1000;
   const LONGEST_PAUSE_MS = 30000;
   const FONT_WAIT_MS = 3000;
+  const ASK_MS = 5000;
 
   let waiting = false;
 
@@ -37,9 +38,11 @@
       ms = Math.min(ms * 2, LONGEST_PAUSE_MS);
       let response = null;
       try {
+        // A black-holed network never answers: give up on each try after a few seconds.
         response = await fetch(new URL("health", window.location.href), {
           cache: "no-store",
           credentials: "same-origin",
+          signal: AbortSignal.timeout(ASK_MS),
         });
       } catch (error) {
         notice("reconnecting");
