@@ -45,7 +45,7 @@ class ServeSettings:
     today: date | None = None
     poll: bool = False
     # How to start a board; the default is this very interpreter and package.
-    command: tuple[str, ...] = field(default=(sys.executable, "-m", "board"))
+    command: tuple[str, ...] = field(default=(sys.executable, "-m", "board.cli.tab"))
 
     @property
     def scheme(self) -> str:

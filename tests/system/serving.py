@@ -37,7 +37,11 @@ def board_processes(db: Path, parent: int | None = None) -> set[int]:
         state, ppid = stat.rsplit(")", 1)[1].split()[:2]
         if state == "Z" or (parent is not None and int(ppid) != parent):
             continue
-        if b"board" in argv and str(db).encode() in argv and b"serve" not in argv:
+        if (
+            any(a.startswith(b"board") for a in argv)
+            and str(db).encode() in argv
+            and b"serve" not in argv
+        ):
             found.add(int(entry.name))
     return found
 

@@ -25,7 +25,7 @@ from board.serve.access import COOKIE, Access
 from board.serve.server import SESSIONS, make_app
 from board.serve.settings import PageView, ServeSettings, board_argv
 from tests.conftest import TODAY
-from tests.system.serving import TOKEN, board_processes, gone_soon
+from tests.system.serving import TOKEN, board_processes, free_port, gone_soon
 
 ZH = zh_cn.STRINGS
 WS = "/ws/zh-CN/default/0"
@@ -301,3 +301,42 @@ def test_the_help_is_in_the_board_language(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert ZH["help.cmd.serve"][:10] in result.stdout
     assert ZH["help.serve.token_file"] in result.stdout
+
+
+# --- a server that is killed -----------------------------------------------------------------
+
+
+async def test_boards_end_when_their_server_is_killed(demo_db: Path, tmp_path: Path) -> None:
+    """SIGKILL leaves the server no time to end its boards: they must see it and go."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("SIGKILL and /proc")
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "board", "serve", "--db", str(demo_db), "--port", str(port)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
+    try:
+        async with aiohttp.ClientSession() as client:
+            base = f"http://127.0.0.1:{port}"
+            async with asyncio.timeout(30):
+                while True:
+                    try:
+                        async with client.get(f"{base}/health") as response:
+                            if response.status == 200:
+                                break
+                    except aiohttp.ClientConnectionError:
+                        await asyncio.sleep(0.1)
+            websocket = await client.ws_connect(f"{base}{WS}", headers={"Origin": base})
+            await first_bytes(websocket)
+            boards = board_processes(demo_db, server.pid)
+            assert len(boards) == 1
+            server.kill()
+            server.wait(timeout=10)
+            assert await gone_soon(boards, demo_db) == set()
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
