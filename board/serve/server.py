@@ -13,7 +13,9 @@ aiohttp's static routes refuse any path that leaves their folder and follow no s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 import ssl
 from typing import Final
 
@@ -21,7 +23,7 @@ from aiohttp import web
 from textual_serve.download_manager import DownloadManager
 
 from board.errors import BoardError
-from board.i18n import current_language, t
+from board.i18n import t
 from board.serve.access import Access, guard
 from board.serve.page import STATIC, board_page, notice_page
 from board.serve.process import STATIC as TEXTUAL_STATIC
@@ -150,11 +152,32 @@ def serve(settings: ServeSettings) -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%Y-%m-%d %H:%M:%S"
     )
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
-    context = tls_context(settings)
-    app = make_app(settings)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run(settings))
+    log.info(t("serve.log.stopped"))
 
-    async def announce(app: web.Application) -> None:
+
+async def run(settings: ServeSettings) -> None:
+    """Listen, say where (only once listening: a port in use is one error line, not a
+    greeting and then an error), wait for a stop signal, end every session."""
+    context = tls_context(settings)
+    runner = web.AppRunner(make_app(settings), access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(
+            runner,
+            settings.host or None,
+            settings.port,
+            ssl_context=context,
+            shutdown_timeout=SHUTDOWN_SECONDS,
+        )
+        try:
+            await site.start()
+        except OSError as exc:
+            raise BoardError(
+                t("serve.err.listen", host=settings.host, port=settings.port, detail=exc.strerror),
+                kind="io",
+            ) from exc
         access = t("serve.access.token") if settings.token else t("serve.access.open")
         mode = t("serve.mode.edit") if settings.edit else t("serve.mode.read")
         log.info(
@@ -164,24 +187,14 @@ def serve(settings: ServeSettings) -> None:
                 access=access,
                 limit=settings.max_sessions,
                 mode=mode,
-                lang=current_language(),
             )
         )
-
-    app.on_startup.append(announce)
-    try:
-        web.run_app(
-            app,
-            host=settings.host or None,
-            port=settings.port,
-            ssl_context=context,
-            print=None,
-            access_log=None,
-            shutdown_timeout=SHUTDOWN_SECONDS,
-        )
-    except OSError as exc:
-        raise BoardError(
-            t("serve.err.listen", host=settings.host, port=settings.port, detail=exc.strerror),
-            kind="io",
-        ) from exc
-    log.info(t("serve.log.stopped"))
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for name in ("SIGINT", "SIGTERM"):
+            # Windows has no signal handlers in asyncio: Ctrl+C arrives as KeyboardInterrupt.
+            with contextlib.suppress(NotImplementedError, AttributeError, ValueError):
+                loop.add_signal_handler(getattr(signal, name), stop.set)
+        await stop.wait()
+    finally:
+        await runner.cleanup()
