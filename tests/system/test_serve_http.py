@@ -296,6 +296,20 @@ def test_the_command_refuses_in_one_line(
     assert "Traceback" not in result.stderr
 
 
+def test_a_port_in_use_is_one_line_and_no_greeting(demo_db: Path, tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = serve_command("--db", str(demo_db), "--port", port, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and port in lines[0], result.stderr
+    assert ZH["serve.started"].split("：")[0] not in result.stderr + result.stdout
+
+
 def test_the_help_is_in_the_board_language(tmp_path: Path) -> None:
     result = serve_command("--help", cwd=tmp_path)
     assert result.returncode == 0
