@@ -7,6 +7,7 @@ The refusals happen here, before anything listens: a board open to the network w
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -16,6 +17,21 @@ from board.errors import BoardError, quoted
 from board.i18n import current_language, t
 
 FILE = click.Path(path_type=Path, dir_okay=False, readable=False)
+
+
+class PortType(click.ParamType[int]):
+    """A TCP port, 1–65535, refused in one line in the UI language."""
+
+    name = "PORT"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        try:
+            port = int(value)
+        except (TypeError, ValueError):
+            port = 0
+        if not 1 <= port <= 65535:
+            self.fail(t("serve.err.port", value=value), param, ctx)
+        return port
 
 
 def read_token(token: str | None, token_file: Path | None) -> str | None:
@@ -45,9 +61,7 @@ def read_token(token: str | None, token_file: Path | None) -> str | None:
 @click.command(help="help.cmd.serve")
 @db_option(DEFAULT_DB)
 @click.option("--host", default="127.0.0.1", show_default=True, help="help.serve.host")
-@click.option(
-    "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="help.serve.port"
-)
+@click.option("--port", type=PortType(), default=8000, show_default=True, help="help.serve.port")
 @click.option("--token", help="help.serve.token")
 @click.option("--token-file", type=FILE, help="help.serve.token_file")
 @click.option(

@@ -852,4 +852,5 @@ STRINGS: dict[str, str] = {
     "serve.page.expired": "The token is no longer valid · open the new address you were given",
     "serve.page.unauthorized": "A token is needed: open the full address you were given (with ?token=…)",
     "serve.page.forbidden": "Wrong origin: this board accepts connections from its own pages only",
+    "serve.err.port": "a port is a whole number from 1 to 65535: {value}",
 }

@@ -860,4 +860,5 @@ STRINGS: dict[str, str] = {
     "serve.page.expired": "令牌已失效 · 请用管理员给的新地址打开",
     "serve.page.unauthorized": "需要令牌：请用管理员给的完整地址（含 ?token=…）打开",
     "serve.page.forbidden": "来源不符：此看板只接受本站页面的连接",
+    "serve.err.port": "端口应为 1 到 65535 之间的整数：{value}",
 }

@@ -283,12 +283,14 @@ def serve_command(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         (["--token-file", "missing.txt"], "missing.txt"),
         (["--token", "   "], "--token"),
         (["--token", "abc", "--allow-origin", "dp.example.cn"], "dp.example.cn"),
+        (["--port", "70000"], "65535"),
     ],
 )
 def test_the_command_refuses_in_one_line(
     demo_db: Path, tmp_path: Path, args: list[str], words: str
 ) -> None:
     result = serve_command("--db", str(demo_db), "--port", "1", *args, cwd=tmp_path)
+    # (port 1 is never reached: each refusal comes before anything listens)
     assert result.returncode == 2, result.stderr
     assert result.stdout == ""
     lines = result.stderr.splitlines()
