@@ -258,6 +258,27 @@ async def test_sessions_are_capped_logged_and_end_with_their_socket(
     assert any(line.startswith("会话 2 结束") for line in lines)
 
 
+async def test_a_tab_asks_for_english_and_gets_an_english_board(demo_db: Path) -> None:
+    import pyte
+
+    async with client_for(settings_for(demo_db)) as client:
+        await log_in(client)
+        page = await (await client.get("/?lang=en&theme=contrast")).text()
+        path = re.search(r'data-socket-path="([^"]+)"', page)
+        assert path is not None
+        websocket = await client.ws_connect(
+            f"/{path.group(1)}?width=160&height=45", headers={"Origin": own_origin(client)}
+        )
+        screen = pyte.Screen(160, 45)
+        stream = pyte.ByteStream(screen)
+        async with asyncio.timeout(30):
+            while "days to winter shutdown" not in "\n".join(screen.display):
+                message = await websocket.receive()
+                assert message.type == aiohttp.WSMsgType.BINARY, message
+                stream.feed(message.data)
+        await websocket.close()
+
+
 # --- the command's refusals -----------------------------------------------------------------------
 
 
