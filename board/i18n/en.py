@@ -874,4 +874,5 @@ STRINGS: dict[str, str] = {
     "serve.page.unauthorized": "A token is needed: open the full address you were given (with ?token=…)",
     "serve.page.forbidden": "Wrong origin: this board accepts connections from its own pages only",
     "serve.err.port": "a port is a whole number from 1 to 65535: {value}",
+    "bench.fig.key_sprint_ms": "key → screen updated: the sprint chart (m), p95",
 }

@@ -882,4 +882,5 @@ STRINGS: dict[str, str] = {
     "serve.page.unauthorized": "需要令牌：请用管理员给的完整地址（含 ?token=…）打开",
     "serve.page.forbidden": "来源不符：此看板只接受本站页面的连接",
     "serve.err.port": "端口应为 1 到 65535 之间的整数：{value}",
+    "bench.fig.key_sprint_ms": "按键 → 画面更新：冲刺进度图（m）p95",
 }
