@@ -54,7 +54,7 @@ def clear_strips(strips: LRUCache[Key, Strip]) -> None:
 
     `LRUCache.clear()` lets go of its ring of links whole, and a ring is a reference cycle:
     only a full collection frees it, and the idle collector freezes what it finds alive
-    (collector.py), so the strips of a cleared cache stayed until its ten-minute pass (peak
+    (collector.py), so the strips of a cleared cache stayed until its pass over the frozen (peak
     memory in `board bench` +11 MB, at 300 and at 10,000 projects). An entry discarded alone
     is freed at once; a cache holds the lines on screen, tens of entries (about 1 µs each).
     """
