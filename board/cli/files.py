@@ -21,6 +21,7 @@ from board.cli.params import DEFAULT_DB, DateType, chosen_db, db_option, today_o
 from board.config import DisplayOptions
 from board.errors import BoardError
 from board.i18n import t
+from board.store.location import Where
 
 if TYPE_CHECKING:
     from board.exchange.ledger.report import LedgerResult
@@ -60,7 +61,7 @@ def refuse_existing(path: Path, force: bool) -> None:
 @click.option("--sheet", help="help.export.sheet")
 @force_option
 @click.argument("file", type=out_path)
-def export_command(db: Path, template: bool, sheet: str | None, force: bool, file: Path) -> None:
+def export_command(db: Where, template: bool, sheet: str | None, force: bool, file: Path) -> None:
     """Write the sheets 项目, 表态, 问题, 部门 to FILE.xlsx (or one sheet to FILE.csv)."""
     from board.exchange.exporting import export_file
 
@@ -93,7 +94,7 @@ def export_command(db: Path, template: bool, sheet: str | None, force: bool, fil
 @click.pass_obj
 def import_command(
     options: DisplayOptions | None,
-    db: Path,
+    db: Where,
     sheet: str | None,
     dry_run: bool,
     as_json: bool,
@@ -195,7 +196,7 @@ def echo_ledger(result: LedgerResult, *, as_json: bool, everything: bool) -> Non
 @click.pass_obj
 def minutes_command(
     options: DisplayOptions | None,
-    db: Path,
+    db: Where,
     meeting: int | None,
     out: Path,
     today: date | None,

@@ -151,7 +151,10 @@ def raw_rows(conn: Connection, stmt: Any) -> list[tuple[Any, ...]]:
     """All rows of a Core `stmt` as plain tuples, fetched by the DB-API cursor of `conn` (in
     its transaction): SQLAlchemy's per-row fetching is a third of a full read at 10,000
     projects. Text is decoded by SQLite's own UTF-8 decoder; a value that is not UTF-8 (which it
-    refuses) sends the whole query through `decode_text`, which is slower but never fails."""
+    refuses) sends the whole query through `decode_text`, which is slower but never fails.
+    (PostgreSQL's text is UTF-8 by the server's own check: plain Core rows there.)"""
+    if conn.dialect.name != "sqlite":
+        return [tuple(row) for row in conn.execute(stmt)]
     compiled = stmt.compile(dialect=conn.dialect)
     sql, params = str(compiled), [compiled.params[k] for k in compiled.positiontup or ()]
     raw = conn.connection.dbapi_connection
