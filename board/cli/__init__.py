@@ -178,12 +178,14 @@ def migrate(db: Where, journal: str | None) -> None:
 def register_commands() -> None:
     """The data, file and bench commands live in their own modules; attach them."""
     from board.cli.bench import COMMANDS as BENCH_COMMANDS
+    from board.cli.copying import COMMANDS as COPY_COMMANDS
     from board.cli.files import COMMANDS as IO_COMMANDS
     from board.cli.maintain import COMMANDS as MAINTAIN_COMMANDS
     from board.cli.milestones import COMMANDS as MILESTONE_COMMANDS
     from board.cli.writes import COMMANDS
 
     commands = (*COMMANDS, *MILESTONE_COMMANDS, *IO_COMMANDS, *MAINTAIN_COMMANDS, *BENCH_COMMANDS)
+    commands = (*commands, *COPY_COMMANDS)
     for command in commands:
         cli.add_command(command)
 

@@ -826,4 +826,10 @@ STRINGS: dict[str, str] = {
     "err.pg": "database server error: {path}: {detail}",
     "banner.link_lost": "database connection lost · showing data of {time}",
     "err.pg_driver": "the PostgreSQL driver is missing: pip install 'board[postgresql]' (psycopg 3)",
+    "help.cmd.copy": "copy a whole database (between SQLite files and PostgreSQL, either way): board copy SRC DST",
+    "help.copy.replace": "replace the destination's rows if it has any (in the same transaction)",
+    "cli.copy_table": "  {table}  {count} rows",
+    "cli.copied": "copied {src} → {dst} ({total} rows; ids and the change log kept)",
+    "err.copy_not_empty": "the destination database holds data: {path} (add --replace to replace it whole)",
+    "err.copy_same": "the source and the destination are the same database: {path}",
 }

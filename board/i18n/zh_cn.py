@@ -834,4 +834,10 @@ STRINGS: dict[str, str] = {
     "err.pg": "数据库服务器出错：{path}：{detail}",
     "banner.link_lost": "数据库连接中断 · 显示 {time} 的数据",
     "err.pg_driver": "缺少 PostgreSQL 驱动：请安装 pip install 'board[postgresql]'（psycopg 3）",
+    "help.cmd.copy": "复制整个数据库（SQLite 文件与 PostgreSQL 之间任意方向）：board copy 源 目标",
+    "help.copy.replace": "目标库已有数据时先清空再复制（同一事务）",
+    "cli.copy_table": "  {table}  {count} 行",
+    "cli.copied": "已复制 {src} → {dst}（共 {total} 行，编号与变更记录原样保留）",
+    "err.copy_not_empty": "目标数据库已有数据：{path}（要整体替换请加 --replace）",
+    "err.copy_same": "源与目标是同一个数据库：{path}",
 }
