@@ -185,8 +185,7 @@ def register_commands() -> None:
     from board.cli.writes import COMMANDS
 
     commands = (*COMMANDS, *MILESTONE_COMMANDS, *IO_COMMANDS, *MAINTAIN_COMMANDS, *BENCH_COMMANDS)
-    commands = (*commands, *COPY_COMMANDS)
-    for command in commands:
+    for command in (*commands, *COPY_COMMANDS):
         cli.add_command(command)
 
 
