@@ -16,11 +16,17 @@ from textual.app import App
 
 from board.config import DisplayOptions
 from board.store.location import Where, is_server
-from board.ui.messages import LinkChanged
+from board.ui.messages import BoardLoaded, LinkChanged, LoadFailed
 from board.watch import DatabaseWatcher
 
 if TYPE_CHECKING:  # psycopg is an extra: imported only for a server database
     from board.store.listen import ChangeListener
+
+
+# A read on a cut connection is tried again this soon (doubling up to the cap), not only at
+# the next safety check: the link is usually back within a second.
+RETRY_FIRST = 0.3
+RETRY_MAX = 5.0
 
 
 class ServerLink(App[int]):
@@ -30,6 +36,7 @@ class ServerLink(App[int]):
     options: DisplayOptions
     file_event: Callable[[], None]
     link_down: bool = False
+    retry_after: float = RETRY_FIRST
 
     if TYPE_CHECKING:
 
@@ -64,3 +71,13 @@ class ServerLink(App[int]):
         self.render_banner()
         if message.up:
             self.request_refresh()
+
+    # Textual calls these beside refresh.py's handlers of the same messages (each class of the
+    # MRO gets its turn).
+    def on_load_failed(self, message: LoadFailed) -> None:
+        if is_server(self.db) and message.error.kind in ("disconnected", "unreachable"):
+            self.set_timer(self.retry_after, self.request_refresh)
+            self.retry_after = min(RETRY_MAX, self.retry_after * 2)
+
+    def on_board_loaded(self, _message: BoardLoaded) -> None:
+        self.retry_after = RETRY_FIRST
