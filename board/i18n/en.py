@@ -832,4 +832,8 @@ STRINGS: dict[str, str] = {
     "cli.copied": "copied {src} → {dst} ({total} rows; ids and the change log kept)",
     "err.copy_not_empty": "the destination database holds data: {path} (add --replace to replace it whole)",
     "err.copy_same": "the source and the destination are the same database: {path}",
+    "bench.pg.help": "measure the PostgreSQL figures (a URL of any database on the server where board may create databases, e.g. postgresql+psycopg://127.0.0.1/postgres)",
+    "bench.pg.copy": "copying into a new database {name} on the server…",
+    "bench.pg.not_server": "--postgres needs a postgresql+psycopg:// URL: {value}",
+    "bench.pg.line": "PostgreSQL {size} projects: psql write → screen p50 {p50} (target ≤ {p50_target}) {p50_mark} · p95 {p95} · cold start {start} (target ≤ {start_target}) {start_mark}",
 }

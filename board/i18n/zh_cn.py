@@ -840,4 +840,8 @@ STRINGS: dict[str, str] = {
     "cli.copied": "已复制 {src} → {dst}（共 {total} 行，编号与变更记录原样保留）",
     "err.copy_not_empty": "目标数据库已有数据：{path}（要整体替换请加 --replace）",
     "err.copy_same": "源与目标是同一个数据库：{path}",
+    "bench.pg.help": "测量 PostgreSQL 的指标（给出服务器上任一可建库的数据库 URL，如 postgresql+psycopg://127.0.0.1/postgres）",
+    "bench.pg.copy": "复制到服务器上的新库 {name}…",
+    "bench.pg.not_server": "--postgres 需要 postgresql+psycopg:// 地址：{value}",
+    "bench.pg.line": "PostgreSQL {size} 个项目：psql 写入→屏幕 p50 {p50}（目标 ≤ {p50_target}）{p50_mark} · p95 {p95} · 冷启动 {start}（目标 ≤ {start_target}）{start_mark}",
 }
