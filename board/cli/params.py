@@ -91,9 +91,15 @@ class WhereType(click.ParamType[Where]):
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> Where:
         try:
-            return parse_where(value) if isinstance(value, str | Path) else value
+            where = parse_where(value) if isinstance(value, str | Path) else value
         except BoardError as exc:
             self.fail(exc.message, param, ctx)
+        if isinstance(where, Path):  # a folder is refused as click.Path refuses it
+            checked: Path = self.path_type.convert(where, param, ctx)
+            return checked
+        return where
+
+    path_type = click.Path(path_type=Path, dir_okay=False, readable=False)
 
 
 def db_option(default: Path, *, from_env: bool = True) -> Callable[[F], F]:
