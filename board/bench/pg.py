@@ -31,7 +31,7 @@ from board.store.location import ServerDb
 
 COLD_STARTS = 3
 SPACING = (0.100, 0.200)
-# (write → screen p50 ms, cold start s) targets by size: DESIGN.md's PostgreSQL rows.
+# (write → screen p50 ms, cold start s) targets, zone and city sizes (docs/performance.md).
 TARGETS = {"write_p50_ms": (50.0, 100.0), "cold_start_s": (1.0, 2.0)}
 ZONE_MAX = 1000
 
