@@ -40,19 +40,23 @@ class ServerDb:
 
     @property
     def conninfo(self) -> str:
-        """The libpq connection string psycopg itself takes (for the listener)."""
-        parts = {
+        """The libpq connection string psycopg itself takes (for the listener): the URL's
+        host, port, database, user and password, and its query (`?sslmode=require`...)."""
+        parts: dict[str, object] = {
             "host": self.url.host,
             "port": self.url.port,
             "dbname": self.url.database,
             "user": self.url.username,
             "password": self.url.password,
         }
-        return " ".join(
-            f"{k}='{str(v).replace(chr(92), chr(92) * 2).replace(chr(39), chr(92) + chr(39))}'"
-            for k, v in parts.items()
-            if v is not None
-        )
+        for key, value in self.url.query.items():
+            parts[key] = value if isinstance(value, str) else ",".join(value)
+        return " ".join(f"{k}={libpq_quote(str(v))}" for k, v in parts.items() if v is not None)
+
+
+def libpq_quote(value: str) -> str:
+    """A value in a libpq connection string: single-quoted, with \\ and \' escaped."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 Where = Path | ServerDb
