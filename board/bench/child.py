@@ -250,3 +250,11 @@ def wait_for_marker(child: Child, seq: int, timeout: float) -> Event:
         lambda e: e.get("ev") == "applied" and (e.get("seq") or 0) >= seq,
         timeout,
     )
+
+
+def highlight_seconds() -> float:
+    try:
+        from board.ui.refresh import HIGHLIGHT_SECONDS
+    except ImportError:
+        return 3.0
+    return float(HIGHLIGHT_SECONDS)

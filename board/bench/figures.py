@@ -58,20 +58,27 @@ def percentile(values: list[float], pct: float) -> float | None:
 
 
 def verdicts(
-    size: int, measured: dict[str, float | None], not_measured_here: Collection[str] = ()
+    size: int,
+    measured: dict[str, float | None],
+    not_measured_here: Collection[str] = (),
+    figures: tuple[Figure, ...] = FIGURES,
+    unjudged: Collection[str] = (),
 ) -> dict[str, dict[str, Any]]:
     """Every figure with its target and pass (True/False), or pass None when it has no target.
 
     A figure that is missing fails its target (a write or key that never showed must not look
     good), except those in `not_measured_here`: this platform cannot measure them (no /proc), so
-    they are reported without a verdict and do not decide the overall result.
+    they are reported without a verdict and do not decide the overall result. Figures in
+    `unjudged` are reported with their target but no verdict (a run too short for it).
     """
     out: dict[str, dict[str, Any]] = {}
-    for fig in FIGURES:
+    for fig in figures:
         value = measured.get(fig.key)
         target = fig.target(size)
         passed: bool | None = None
-        if target is not None and not (value is None and fig.key in not_measured_here):
+        if fig.key in unjudged:
+            pass
+        elif target is not None and not (value is None and fig.key in not_measured_here):
             passed = value is not None and value <= target
         out[fig.key] = {
             "measured": None if value is None else round(value, 3),

@@ -167,6 +167,34 @@ class Probe:
             )
         return samples, needle
 
+    # What holds the memory ---------------------------------------------------------------------
+
+    memory_base: Any = None
+
+    def memory_top(self, limit: int = 25) -> list[str]:
+        """With BOARD_BENCH_TRACEMALLOC set: the first call takes a baseline; each later one lists
+        the allocation sites that grew most since it (tracemalloc, grouped by traceback)."""
+        import gc
+        import tracemalloc
+
+        if not tracemalloc.is_tracing():
+            return []
+        gc.collect()
+        snapshot = tracemalloc.take_snapshot().filter_traces(
+            (tracemalloc.Filter(False, tracemalloc.__file__),)
+        )
+        if self.memory_base is None:
+            self.memory_base = snapshot
+            return []
+        out: list[str] = []
+        for stat in snapshot.compare_to(self.memory_base, "traceback")[:limit]:
+            where = " < ".join(
+                f"{f.filename.split('site-packages/')[-1]}:{f.lineno}"
+                for f in list(stat.traceback)[-1:-7:-1]
+            )
+            out.append(f"{stat.size_diff / 1024:+.0f} KiB {stat.count_diff:+d} {where}")
+        return out
+
     # The conversation with the parent --------------------------------------------------------
 
     async def run(self, _pilot: object) -> None:
@@ -204,6 +232,8 @@ class Probe:
             if command == "keys":
                 samples, needle = await self.keys()
                 self.emit(ev="keys", samples=samples, needle=needle)
+            elif command == "memory":
+                self.emit(ev="memory", top=self.memory_top())
             elif command == "quit":
                 break
         app.exit(0)
@@ -223,6 +253,10 @@ def child_main(argv: list[str]) -> int:
             stream.write(json.dumps(event, ensure_ascii=False) + "\n")
 
     emit(ev="process", t=began)
+    if os.environ.get("BOARD_BENCH_TRACEMALLOC"):  # what holds the memory (slower: not for figures)
+        import tracemalloc
+
+        tracemalloc.start(12)
     from board.config import DisplayOptions
     from board.ui.app import BoardApp, start_log
 

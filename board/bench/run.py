@@ -68,9 +68,16 @@ from pathlib import Path
 from typing import Any
 
 from board.bench import host
-from board.bench.child import run_writer, running, start_times, wait_for_marker
+from board.bench.child import (
+    highlight_seconds,
+    run_writer,
+    running,
+    start_times,
+    wait_for_marker,
+)
 from board.bench.figures import key_summary, latencies, percentile, stage_times, summary, verdicts
 from board.bench.protocol import SCREEN_SIZE
+from board.bench.soak import run_soak
 from board.bench.zones import DEPARTMENTS, build_bench_db, delete_journal_copy
 from board.i18n import t
 
@@ -95,6 +102,7 @@ class Settings:
     key_rounds: int
     today: date
     workdir: Path
+    soak_minutes: float = 0.0  # 0: no soak
 
 
 def run_size(size: int, settings: Settings, say: Callable[[str], None]) -> dict[str, Any]:
@@ -215,14 +223,6 @@ def run_size(size: int, settings: Settings, say: Callable[[str], None]) -> dict[
     }
 
 
-def highlight_seconds() -> float:
-    try:
-        from board.ui.refresh import HIGHLIGHT_SECONDS
-    except ImportError:
-        return 3.0
-    return float(HIGHLIGHT_SECONDS)
-
-
 def environment() -> dict[str, Any]:
     """Where the figures come from: machine, versions, and the code's git state."""
     info: dict[str, Any] = {
@@ -259,8 +259,16 @@ def environment() -> dict[str, Any]:
 def run_bench(settings: Settings, say: Callable[[str], None]) -> dict[str, Any]:
     """The whole benchmark: one JSON-ready object."""
     results = [run_size(size, settings, say) for size in settings.sizes]
+    soak = None
+    if settings.soak_minutes > 0:
+        soak = run_soak(
+            min(settings.sizes), settings.soak_minutes, settings.workdir, settings.today, say
+        )
     verdict = [
-        fig["pass"] for r in results for fig in r["figures"].values() if fig["pass"] is not None
+        fig["pass"]
+        for r in [*results, *([soak] if soak else [])]
+        for fig in r["figures"].values()
+        if fig["pass"] is not None
     ]
     return {
         "bench": "board",
@@ -272,9 +280,11 @@ def run_bench(settings: Settings, say: Callable[[str], None]) -> dict[str, Any]:
             "burst_seconds": BURST_SECONDS,
             "idle_seconds": settings.idle_seconds,
             "key_rounds": settings.key_rounds,
+            "soak_minutes": settings.soak_minutes,
             "today": settings.today.isoformat(),
             "departments": DEPARTMENTS,
         },
         "sizes": results,
+        "soak": soak,
         "pass": all(verdict),
     }

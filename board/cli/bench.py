@@ -85,18 +85,34 @@ def print_tables(result: dict[str, Any], idle_seconds: float) -> None:
     console = Console(highlight=False)
     if not console.is_terminal:
         console.width = 110  # a file or a pipe: wide enough that no figure's name wraps
-    for size in result["sizes"]:
-        counts = size["details"]["database"]
-        table = Table(
-            title=t(
+    tables = [
+        (
+            t(
                 "bench.title",
-                projects=counts.get("projects", size["size"]),
-                departments=counts.get("departments", 0),
-                pledges=counts.get("pledges", 0),
+                projects=size["details"]["database"].get("projects", size["size"]),
+                departments=size["details"]["database"].get("departments", 0),
+                pledges=size["details"]["database"].get("pledges", 0),
             ),
-            box=box.SIMPLE_HEAVY,
-            title_justify="left",
+            size,
         )
+        for size in result["sizes"]
+    ]
+    if result.get("soak"):
+        soak = result["soak"]
+        tables.append(
+            (
+                t(
+                    "bench.soak.title",
+                    projects=soak["size"],
+                    changes=soak["details"]["history"],
+                    writes=soak["details"]["writes"],
+                    rate=soak["details"]["rate_per_s"],
+                ),
+                soak,
+            )
+        )
+    for title, size in tables:
+        table = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left")
         table.add_column(t("bench.col.figure"))
         table.add_column(t("bench.col.target"), justify="right")
         table.add_column(t("bench.col.measured"), justify="right")
@@ -139,6 +155,13 @@ def print_tables(result: dict[str, Any], idle_seconds: float) -> None:
     show_default=True,
     help=t("bench.help.keys"),
 )
+@click.option(
+    "--soak-minutes",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    help=t("bench.help.soak"),
+)
 @today_option
 @click.option("--json", "as_json", is_flag=True, help=t("bench.help.json"))
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help=t("bench.help.out"))
@@ -155,6 +178,7 @@ def bench(
     writes: int,
     idle_seconds: float,
     key_rounds: int,
+    soak_minutes: float,
     today: date | None,
     as_json: bool,
     out: Path | None,
@@ -182,6 +206,7 @@ def bench(
             key_rounds=key_rounds,
             today=day,
             workdir=workdir,
+            soak_minutes=soak_minutes,
         )
         return run_bench(settings, say)
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from board.cli.params import DEFAULT_DB, DateType, chosen_db, db_option, today_of
+from board.cli.params import DEFAULT_DB, DateType, chosen_db, db_option, today_of, today_option
 from board.config import DisplayOptions
 from board.errors import BoardError
 from board.i18n import t
@@ -60,13 +60,29 @@ def refuse_existing(path: Path, force: bool) -> None:
 @click.option("--template", is_flag=True, help="help.export.template")
 @click.option("--sheet", help="help.export.sheet")
 @force_option
+@today_option
 @click.argument("file", type=out_path)
-def export_command(db: Where, template: bool, sheet: str | None, force: bool, file: Path) -> None:
-    """Write the sheets 项目, 表态, 问题, 部门 to FILE.xlsx (or one sheet to FILE.csv)."""
+@click.pass_obj
+def export_command(
+    options: DisplayOptions | None,
+    db: Where,
+    template: bool,
+    sheet: str | None,
+    force: bool,
+    today: date | None,
+    file: Path,
+) -> None:
+    """Write the sheets 项目, 表态, 问题, 部门, 节点 and 概况 to FILE.xlsx (or one to FILE.csv)."""
     from board.exchange.exporting import export_file
 
     refuse_existing(file, force)
-    result = export_file(None if template else chosen_db(db), file, sheet=sheet, template=template)
+    result = export_file(
+        None if template else chosen_db(db),
+        file,
+        sheet=sheet,
+        template=template,
+        today=today_of(options, today),
+    )
     if template:
         names = t("io.list_sep").join(name for name, _rows in result.counts)
         click.echo(t("export.template", path=file, sheets=names))

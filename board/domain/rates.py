@@ -58,9 +58,17 @@ class Rates:
 
 def project_rates(project: Project, today: date) -> Rates:
     """One project's share of the rates (0 or 1 in each count)."""
-    stage = project.stage_index
-    due_start = project.planned_start_on is not None and project.planned_start_on <= today
-    due_complete = project.planned_complete_on is not None and project.planned_complete_on <= today
+    return stage_rates(
+        project.stage_index, project.planned_start_on, project.planned_complete_on, today
+    )
+
+
+def stage_rates(
+    stage: int, planned_start_on: date | None, planned_complete_on: date | None, today: date
+) -> Rates:
+    """The share of a project at stage index `stage` with these planned dates."""
+    due_start = planned_start_on is not None and planned_start_on <= today
+    due_complete = planned_complete_on is not None and planned_complete_on <= today
     return Rates(
         start=Rate(int(due_start and stage >= STARTED), int(due_start)),
         complete=Rate(int(due_complete and stage >= COMPLETED), int(due_complete)),

@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
+from board.domain.codes import stage_index
+from board.domain.rates import Rates, stage_rates
 from board.errors import BoardError
 from board.exchange.cells import Lookups, code_word, export_value, normal
 from board.exchange.files import XLSX_SUFFIXES, write_atomically
@@ -152,6 +154,59 @@ def add_guide(book: Any) -> None:
             ws.append([sheet.name, column.header, needed, note])
 
 
+def iso_day(value: object) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:  # a hand-written file's odd text: not planned, as the board reads it
+        return None
+
+
+def zone_rates(projects: Iterable[Mapping[str, Any]], today: date) -> Rates:
+    total = Rates()
+    for row in projects:
+        total = total + stage_rates(
+            stage_index(str(row["stage"])),
+            iso_day(row["planned_start_on"]),
+            iso_day(row["planned_complete_on"]),
+            today,
+        )
+    return total
+
+
+def add_summary(book: Any, projects: Iterable[Mapping[str, Any]], today: date) -> None:
+    """The 概况 sheet: 开工率, 竣工率 and 投产率 as of `today`, as the KPI strip shows them.
+    An import skips it (only the four sheets are read back)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    ws = book.create_sheet(t("export.summary.sheet"))
+    for letter, width in zip("ABCD", (16, 10, 10, 10), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.append([t("export.summary.title", date=today.isoformat())])
+    bold = Font(bold=True)
+    head = []
+    for key in ("export.summary.figure", "export.summary.done", "export.summary.planned"):
+        cell = WriteOnlyCell(ws, value=t(key))
+        cell.font = bold
+        head.append(cell)
+    share = WriteOnlyCell(ws, value=t("export.summary.share"))
+    share.font = bold
+    ws.append([*head, share])
+    figures = zone_rates(projects, today)
+    for key, rate in (
+        ("export.summary.start", figures.start),
+        ("export.summary.complete", figures.complete),
+        ("export.summary.produce", figures.produce),
+    ):
+        pct = WriteOnlyCell(ws, value=rate.share)
+        pct.number_format = "0%"
+        ws.append([t(key), rate.done, rate.planned, pct])
+    ws.append([])
+    ws.append([t("help.rule.rates")])
+
+
 def column_note(sheet: Sheet, column: Column) -> str:
     """How to fill one column, for the 说明 sheet."""
     special = {
@@ -181,9 +236,15 @@ class ExportResult:
 
 
 def export_file(
-    db: Where | None, target: Path, *, sheet: str | None = None, template: bool = False
+    db: Where | None,
+    target: Path,
+    *,
+    sheet: str | None = None,
+    template: bool = False,
+    today: date | None = None,
 ) -> ExportResult:
-    """Write the sheets (or one, or a template with 说明) to .xlsx, or one sheet to .csv."""
+    """Write the sheets (or one, or a template with 说明) to .xlsx, or one sheet to .csv; a
+    whole workbook ends with 概况, the rates as of `today`."""
     suffix = target.suffix.lower()
     if suffix not in (*XLSX_SUFFIXES, ".csv"):
         raise BoardError(t("err.bad_format", path=target), kind="value")
@@ -221,6 +282,8 @@ def export_file(
                 add_guide(book)
             for s in chosen:
                 add_sheet(book, s, sheet_values(s, rows[s.table], names))
+            if not template and only is None:
+                add_summary(book, rows["projects"], today or date.today())
             book.save(temp)
 
         write_atomically(target, write_book)

@@ -37,6 +37,7 @@ departments: Table = m.Base.metadata.tables["departments"]
 projects: Table = m.Base.metadata.tables["projects"]
 pledges: Table = m.Base.metadata.tables["pledges"]
 blockers: Table = m.Base.metadata.tables["blockers"]
+milestones: Table = m.Base.metadata.tables["milestones"]
 meetings: Table = m.Base.metadata.tables["meetings"]
 
 

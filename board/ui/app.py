@@ -325,7 +325,7 @@ class BoardApp(LiveRefresh, ServerLink, Presenting, EditActions, HistoryReads):
         """Every binding of the board, with the keys the keymap gives it now."""
         rows: list[tuple[str, str]] = [
             ("↑ ↓ j k", t("key.up") + " / " + t("key.down")),
-            ("h l ← →", t("key.left") + " / " + t("key.right")),
+            ("← → h l", t("key.side")),
             ("Enter", t("key.open")),
         ]
         seen: set[str] = set()

@@ -264,7 +264,10 @@ class LiveRefresh(App[int]):
             self.set_timer(PREPARE_PAGES_AFTER * 2, self.check_whole_file)
         else:
             diff = board.changed or diff_snapshots(previous.snapshot, board.snapshot)
-            until = time.monotonic() + HIGHLIGHT_SECONDS
+            now = time.monotonic()
+            until = now + HIGHLIGHT_SECONDS
+            # Faded highlights are dropped, or a day of writes keeps one entry per row ever changed.
+            self.lit_until = {key: end for key, end in self.lit_until.items() if end > now}
             for kind, ids in (
                 ("project", diff.projects),
                 ("department", diff.departments),

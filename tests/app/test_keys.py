@@ -69,6 +69,33 @@ async def test_arrows_and_hjkl_move_the_cursor(demo_db: Path) -> None:
         assert cards.highlighted == (first or 0) + 1
 
 
+async def test_left_right_and_h_l_go_to_the_panel_beside(demo_db: Path) -> None:
+    app = make_app(demo_db)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert focused_id(app) == "projects"
+        for key, widget in (
+            ("l", "departments"),  # projects | departments on top
+            ("right", "departments"),  # nothing further right
+            ("left", "projects"),
+            ("h", "projects"),
+            ("3", "blockers"),
+            ("right", "ranking"),  # blockers | ranking below
+            ("h", "blockers"),
+        ):
+            await pilot.press(key)
+            assert focused_id(app) == widget, key
+    narrow = make_app(demo_db)
+    async with narrow.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("right")  # one panel at a time: the next one, as Tab
+        assert focused_id(narrow) == "departments"
+        await pilot.press("l", "left")
+        assert focused_id(narrow) == "departments"
+        visible = [p.id for p in narrow.screen.query(".panel") if p.display]
+        assert visible == ["panel-departments"]
+
+
 async def test_enter_opens_a_project_and_escape_goes_back(demo_db: Path) -> None:
     app = make_app(demo_db)
     async with app.run_test(size=WIDE) as pilot:

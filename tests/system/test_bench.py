@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from board.bench.figures import FIGURES, percentile, verdicts
+from board.bench.soak import HISTORY, SOAK_FIGURES
 from tests.conftest import TODAY
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
@@ -41,6 +42,8 @@ def test_small_bench_reports_every_figure_with_a_verdict(tmp_path: Path) -> None
         "1",
         "--key-rounds",
         "1",
+        "--soak-minutes",
+        "0.05",
         "--today",
         TODAY.isoformat(),
         "--json",
@@ -93,6 +96,19 @@ def test_small_bench_reports_every_figure_with_a_verdict(tmp_path: Path) -> None
     # The child reported what it showed: the raw events are kept for a closer look.
     events = (tmp_path / "work" / "size-30" / "child.events.jsonl").read_text(encoding="utf-8")
     assert '"ev": "first_screen"' in events
+    # The soak: a zone with a long history, a stream of writes, memory sampled throughout.
+    soak = result["soak"]
+    assert soak["size"] == 30 and soak["details"]["history"] == HISTORY
+    assert soak["details"]["writes"] == 60  # 3 s warm-up + 3 s counted, 10 a second
+    assert len(soak["details"]["rss_samples"]) >= 2
+    assert set(soak["figures"]) == {fig.key for fig in SOAK_FIGURES}
+    for key, fig in soak["figures"].items():
+        assert isinstance(fig["measured"], (int, float)), key
+    assert soak["figures"]["soak_rss_end_mb"]["measured"] > 0
+    # Too short for the ten-minute target: reported, not judged; the quiet window is judged.
+    assert soak["figures"]["soak_growth_mb"]["target"] == 10
+    assert soak["figures"]["soak_growth_mb"]["pass"] is None
+    assert isinstance(soak["figures"]["soak_quiet_growth_mb"]["pass"], bool)
 
 
 def test_table_in_the_ui_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -105,8 +121,12 @@ def test_table_in_the_ui_language(tmp_path: Path, capsys: pytest.CaptureFixture[
                    "departments": 40, "pledges": 1429}}}],
         "pass": False,
     }  # fmt: skip
-    print_tables(result, 60)
+    soak = {"size": 300, "figures": verdicts(300, {"soak_growth_mb": 3.0}, (), SOAK_FIGURES),
+            "details": {"history": 20000, "writes": 6600, "rate_per_s": 10}}  # fmt: skip
+    print_tables(result | {"soak": soak}, 60)
     zh = capsys.readouterr().out
+    assert "内存浸泡 · 300 个项目 · 已有 20000 条变更 · 写入 6600 次（每秒 10 次）" in zh
+    assert "首分钟之后的内存增长" in zh
     assert "外部写入 → 屏幕可见 p95" in zh
     assert "300 个项目 · 40 个部门 · 1429 条表态" in zh
     assert "未达标" in zh and "达标" in zh

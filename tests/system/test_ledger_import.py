@@ -45,7 +45,14 @@ def test_dry_run_then_a_real_run_twice(demo_db: Path, tmp_path: Path) -> None:
     assert "  2023年投资情况/1-8月完成投资 → 年度完成投资（万元）" in lines
     assert "  建设内容及规模 → 不导入（看板没有这一项）" in lines
     counts = ZH["ledger.counts.projects"].format(
-        added=2, updated=3, unchanged=0, blockers=3, blockers_kept=0, units=1
+        added=2,
+        updated=3,
+        unchanged=0,
+        blockers=3,
+        blockers_kept=0,
+        units=1,
+        milestones=0,
+        milestones_kept=0,
     )
     assert counts in lines
     assert "  第 5 行：分组行“一、招商引资项目（3项）”，以下各行记为 招商引资" in lines

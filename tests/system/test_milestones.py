@@ -201,6 +201,40 @@ def test_rates_match_a_hand_count_of_the_demo(demo_db: Path) -> None:
     assert start[1] > 0  # the demo has projects due to have started
 
 
+def test_the_export_gives_the_rates_the_board_shows(demo_db: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from board.view.kpi import kpi
+
+    out = tmp_path / "export.xlsx"
+    done = run_cli(
+        "export", "--db", str(demo_db), "--today", TODAY.isoformat(), str(out), cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    source = SnapshotSource(demo_db)
+    try:
+        snapshot = source.poll(force=True)
+    finally:
+        source.close()
+    assert snapshot is not None
+    figures = kpi(Board.build(snapshot, TODAY)).rates
+    sheet = load_workbook(out)["概况"]
+    rows = {r[0]: r[1:4] for r in sheet.iter_rows(values_only=True) if r and r[0]}
+    assert TODAY.isoformat() in str(sheet["A1"].value)
+    for label, rate in (
+        ("开工率", figures.start),
+        ("竣工率", figures.complete),
+        ("投产率", figures.produce),
+    ):
+        done_n, planned, share = rows[label]
+        assert (done_n, planned) == (rate.done, rate.planned)
+        assert share == pytest.approx(rate.done / rate.planned)
+    # An import of the same file reads the five sheets and skips 概况: nothing changes.
+    again = run_cli("import", "--db", str(demo_db), "--dry-run", str(out), cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "概况" not in again.stdout + again.stderr
+
+
 def test_the_milestone_sheet_round_trips(demo_db: Path, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 

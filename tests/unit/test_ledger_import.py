@@ -22,6 +22,7 @@ from board.exchange.ledger.run import import_any
 from board.i18n import zh_cn
 from tests.conftest import TODAY
 from tests.ledgers import (
+    PROJECT_HEADER,
     Spec,
     pledge_list,
     project_ledger,
@@ -511,3 +512,52 @@ def test_the_json_for_scripts(demo_db: Path, tmp_path: Path) -> None:
     assert {"header": "总投资（亿元）", "field": "total_investment", "unit": "亿元"} in (
         table["columns"]
     )
+
+
+def with_milestones(spec: Spec) -> Spec:
+    """The ledger with a 关键节点安排 column at the end, as many county ledgers have."""
+    rows = [list(r) for r in spec.rows]
+    header = rows.index(PROJECT_HEADER)
+    rows[header] = [*PROJECT_HEADER, "关键节点\n安排"]
+    plans = {
+        "★鼎晟精密铸造项目": "1.2023年9月底前设备进场；2.12月主体封顶",
+        "凯达机械搬迁扩能技改项目": "年底前竣工验收",
+        "新建技改项目乙": "—",
+    }
+    for row in rows[header + 1 :]:
+        if len(row) > 1 and row[1] in plans:
+            row.append(plans[row[1]])
+    return Spec(spec.name, rows, [*spec.merges, "Q3:Q4"])
+
+
+def milestones_of(db: Path, name: str, after: int) -> list[tuple[Any, ...]]:
+    return query(
+        db,
+        "SELECT m.name, m.due_on, d.name, m.done_on FROM milestones m "
+        "JOIN projects p ON p.id = m.project_id LEFT JOIN departments d ON d.id = m.department_id "
+        "WHERE p.name = ? AND m.id > ? ORDER BY m.sort_order",
+        name,
+        after,
+    )
+
+
+def test_a_ledgers_key_milestones_column_becomes_milestones(demo_db: Path, tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "台账.xlsx", with_milestones(project_ledger()))
+    before, last = query(demo_db, "SELECT count(*), max(id) FROM milestones")[0]
+    result = ledger(demo_db, path, create_departments=True)
+    assert counts(result, "milestones") == (3, 0, 0)
+    assert "节点 新增 3 个（已有 0 个）" in "\n".join(preview(result.reports[0]))
+    # Each item one milestone, due on the date it names (the ledger's year), the lead's.
+    assert milestones_of(demo_db, "鼎晟精密铸造项目", last) == [
+        ("2023年9月底前设备进场", "2023-09-30", "招商局", None),
+        ("12月主体封顶", "2023-12-31", "招商局", None),
+    ]
+    assert milestones_of(demo_db, "凯达机械搬迁扩能技改项目", last) == [
+        ("年底前竣工验收", "2023-12-31", "规划建设局", None)
+    ]
+    assert query(demo_db, "SELECT count(*) FROM milestones")[0][0] == before + 3
+    # The same ledger again: the milestones are there already; nothing is added or changed.
+    stored = query(demo_db, "SELECT * FROM milestones ORDER BY id")
+    again = ledger(demo_db, path, create_departments=True)
+    assert counts(again, "milestones") == (0, 0, 3)
+    assert query(demo_db, "SELECT * FROM milestones ORDER BY id") == stored

@@ -31,7 +31,7 @@ from board.exchange.planner import Pending, Ref, RowPlan
 from board.i18n import t
 from board.store import writer as w
 
-TABLE_NAMES = ("departments", "projects", "pledges", "blockers")
+TABLE_NAMES = ("departments", "projects", "pledges", "blockers", "milestones")
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,10 @@ class Ledger:
         self.blocker_keys: set[tuple[Ref, str]] = {
             (r.project_id, content_key(r.description))
             for r in conn.execute(select(w.blockers.c.project_id, w.blockers.c.description))
+        }
+        self.milestone_keys: set[tuple[Ref, str]] = {
+            (r.project_id, content_key(r.name))
+            for r in conn.execute(select(w.milestones.c.project_id, w.milestones.c.name))
         }
         self.latest_meeting = w.latest_meeting(conn, today)
 

@@ -30,7 +30,7 @@ from board.exchange.ledger.values import (
     word_set,
 )
 from board.exchange.planner import Pending, Ref, RowPlan
-from board.exchange.sheets import BLOCKERS, PROJECTS
+from board.exchange.sheets import BLOCKERS, MILESTONES, PROJECTS
 from board.i18n import t
 
 if TYPE_CHECKING:
@@ -42,6 +42,11 @@ TEXTS = ("location", "owner", "responsible", "leader", "progress_note")
 MONEY = ("total_investment", "year_plan_investment", "year_done_investment")
 NO_PROBLEM = word_set("无 暂无 没有 无问题 暂无问题 无困难 无需协调 - -- / — 正常 正常推进")
 ITEM = re.compile(r"(?:^|(?<=[\n；;。]))\s*(?:[①②③④⑤⑥⑦⑧⑨⑩]|\d{1,2}\s*[.、．)）](?!\d))\s*")
+# A milestone item may start with its date right after its number: 1.2023年9月…, 2.12月….
+MILESTONE_ITEM = re.compile(
+    r"(?:^|(?<=[\n；;。]))\s*(?:[①②③④⑤⑥⑦⑧⑨⑩]|\d{1,2}\s*[.、．)）](?!\d)"
+    r"|\d{1,2}\s*[.、．)）](?=\d{1,4}\s*[年月]))\s*"
+)
 
 
 def text_of(cells: Cells, key: str) -> str:
@@ -197,6 +202,41 @@ def plan_blockers(ledger: Ledger, cells: Cells, ref: Ref, lead: Ref | None) -> N
         cells.report.count("blockers", "added")
 
 
+def milestone_items(text: str) -> list[str]:
+    """关键节点安排 as milestones: one per numbered item or per line / ；-separated part."""
+    if squeeze(text) in NO_PROBLEM or not text.strip():
+        return []
+    numbered = MILESTONE_ITEM.match(text)
+    parts = MILESTONE_ITEM.split(text) if numbered else re.split(r"[\n；;]", text)
+    items = [i.strip(" ；;。，,\n") for i in parts]
+    return [i for i in items if i and squeeze(i) not in NO_PROBLEM]
+
+
+def plan_milestones(ledger: Ledger, cells: Cells, ref: Ref, lead: Ref | None) -> None:
+    """Each item of the row's 关键节点安排 a milestone of its project, due on the date it names
+    (none when it names none); an item the project already has is left as it is."""
+    for order, item in enumerate(milestone_items(text_of(cells, "milestones")), start=1):
+        key = (ref, content_key(item))
+        if key in ledger.milestone_keys:
+            cells.report.count("milestones", "unchanged")
+            continue
+        ledger.milestone_keys.add(key)
+        due = cells.day("milestones", end=True, value=item)
+        if cells.bad:
+            return
+        values = {
+            "project_id": ref,
+            "department_id": lead,
+            "name": item,
+            "due_on": due,
+            "sort_order": order * 10,
+        }
+        ledger.plans["milestones"].append(
+            RowPlan(MILESTONES, cells.row.number, "added", None, values, Pending(MILESTONES, 0))
+        )
+        cells.report.count("milestones", "added")
+
+
 def plan_row(ledger: Ledger, cells: Cells) -> None:
     report, row = cells.report, cells.row
     name, marks = clean_name(cells.raw("name"))
@@ -277,3 +317,4 @@ def plan_row(ledger: Ledger, cells: Cells) -> None:
     if len(report.first) < PREVIEW_ROWS:
         report.first.append((row.number, action, final))
     plan_blockers(ledger, cells, ref, final.get("lead_department_id"))
+    plan_milestones(ledger, cells, ref, final.get("lead_department_id"))

@@ -180,6 +180,7 @@ def preview(report: Report, *, everything: bool = False) -> list[str]:
         added=counts[table.kind][0], updated=counts[table.kind][1],
         unchanged=counts[table.kind][2], blockers=counts["blockers"][0],
         blockers_kept=counts["blockers"][2], units=counts["departments"][0],
+        milestones=counts["milestones"][0], milestones_kept=counts["milestones"][2],
     ))  # fmt: skip
     if report.rows.skipped:
         lines.append(t("ledger.skipped", count=len(report.rows.skipped)))

@@ -142,6 +142,24 @@ class OverviewScreen(Screen[None]):
     def action_panel(self, index: int) -> None:
         self.focus_panel(index)
 
+    def action_side(self, step: int) -> None:
+        """← / →: the panel beside this one, on its left or right, nearest first; one panel at
+        a time (a narrow screen), the previous or next one as Tab does."""
+        if self.has_class("-narrow"):
+            self.focus_panel(self.active + step)
+            return
+        boxes = [self.query_one(f"#panel-{made.spec.name}").region for made in self.panels]
+        here = boxes[self.active]
+        beside = [
+            (abs(box.x - here.x), abs(box.y - here.y), i)
+            for i, box in enumerate(boxes)
+            if (box.x >= here.right if step > 0 else box.right <= here.x)
+            and box.y < here.bottom
+            and here.y < box.bottom
+        ]
+        if beside:
+            self.focus_panel(min(beside)[2])
+
     def action_clear(self) -> None:
         self.board_app.clear_filters()
 

@@ -26,7 +26,12 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from board.ui.widgets.scrolling import clear_strips, forget_strips, set_virtual_size
+from board.ui.widgets.scrolling import (
+    SIDE_BINDINGS,
+    clear_strips,
+    forget_strips,
+    set_virtual_size,
+)
 
 # Strips kept for drawn card lines: a wall screen's lines, in each of their looks, many times.
 STRIPS_KEPT = 1000
@@ -59,6 +64,7 @@ class CardList(ScrollView, can_focus=True):
         Binding("home", "edge(0)", "key.up", show=False),
         Binding("end", "edge(1)", "key.down", show=False),
         Binding("enter", "select", "key.open", show=False),
+        *SIDE_BINDINGS,
     ]
     COMPONENT_CLASSES = {
         "cards--highlighted",

@@ -29,7 +29,12 @@ from board.domain.codes import CATEGORIES
 from board.domain.snapshot import Project
 from board.i18n import t
 from board.ui.text import HIGHLIGHT_STYLE, cell, light_style, light_text
-from board.ui.widgets.scrolling import clear_strips, forget_strips, set_virtual_size
+from board.ui.widgets.scrolling import (
+    SIDE_BINDINGS,
+    clear_strips,
+    forget_strips,
+    set_virtual_size,
+)
 from board.view.board import Board
 from board.view.selections import ViewState, select_projects
 from board.view.words import SINCE_MARK, pipeline, progress_bar
@@ -110,6 +115,7 @@ class ProjectsTable(ScrollView, can_focus=True):
         Binding("home", "edge(0)", "key.up", show=False, id="projects.first"),
         Binding("end", "edge(1)", "key.down", show=False, id="projects.last"),
         Binding("enter", "select", "key.open", show=False, id="projects.open"),
+        *SIDE_BINDINGS,
     ]
     COMPONENT_CLASSES = {
         "projects--header",

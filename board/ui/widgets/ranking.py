@@ -11,6 +11,7 @@ from textual.widgets import DataTable
 
 from board.i18n import t
 from board.ui.text import cell, light_text
+from board.ui.widgets.scrolling import SIDE_BINDINGS
 from board.view.board import Board
 from board.view.selections import ViewState, ranking
 
@@ -23,6 +24,7 @@ class RankingTable(DataTable[Text]):
     BINDINGS = [
         Binding("j", "cursor_down", "key.down", show=False, id="ranking.down"),
         Binding("k", "cursor_up", "key.up", show=False, id="ranking.up"),
+        *SIDE_BINDINGS,
     ]
 
     def __init__(self, **kwargs: object) -> None:

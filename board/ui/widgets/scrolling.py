@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -14,6 +15,14 @@ from textual.strip import Strip
 from board.ui.textual_private import update_scrollbars
 
 Key = TypeVar("Key")
+
+# On the overview, ← → and h l go to the panel beside this one (or, one panel at a time, the
+# previous and next): a panel's rows never scroll sideways, and ScrollView and DataTable would
+# otherwise take these keys for a sideways scroll or a column move that shows nothing.
+SIDE_BINDINGS = [
+    Binding("left,h", "screen.side(-1)", "key.left", show=False, id="panel.left"),
+    Binding("right,l", "screen.side(1)", "key.right", show=False, id="panel.right"),
+]
 
 
 def set_virtual_size(view: ScrollView, size: Size) -> None:
