@@ -1,10 +1,13 @@
 """The other commands on a server database: export, import (the exported workbook again:
-nothing changes), minutes, prune; and the history a project page and the sprint page read."""
+nothing changes), minutes, prune; the history a project page and the sprint page read; and a
+conflicting edit refused as on SQLite."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+
+import pytest
 
 from board.store.history import daily_deltas, project_entries, read_once
 from board.store.location import ServerDb
@@ -34,3 +37,17 @@ def test_history_reads(pg_demo: ServerDb) -> None:
     assert entries["progress"] and entries["year_done_investment"]
     deltas = read_once(pg_demo, lambda c: daily_deltas(c, "progress", date(2020, 1, 1)))
     assert sum(deltas.values()) >= 5
+
+
+def test_a_conflicting_edit_is_refused(pg_demo: ServerDb) -> None:
+    from board.store import writer as w
+
+    with w.Writer(pg_demo) as writer:
+        seen = writer.run(lambda c: w.require_row(c, w.pledges, 1, "pledge"))
+        admin(
+            "UPDATE pledges SET note = '别人先改了' WHERE id = 1", pg_demo.name
+        )  # psql, meanwhile
+        with pytest.raises(w.ConflictError) as refused:
+            writer.run(lambda c: w.set_pledge(c, 1, {"note": "我的"}, seen["version"]))
+    assert refused.value.theirs == "别人先改了" and refused.value.yours == "我的"
+    assert sql_rows(pg_demo.name, "SELECT note FROM pledges WHERE id = 1") == [("别人先改了",)]
