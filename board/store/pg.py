@@ -97,7 +97,7 @@ def explain_pg(exc: BaseException, where: ServerDb) -> BoardError:
     if (
         "connection failed" in words
         or "could not connect" in words
-        or "timeout" in words
+        or "timeout expired" in words
         or ("could not translate host" in words or "connection refused" in words)
     ):
         return BoardError(t("err.pg_unreachable", server=server), kind="unreachable")
@@ -110,7 +110,7 @@ def explain_pg(exc: BaseException, where: ServerDb) -> BoardError:
     if state in RETRY_STATES:
         return BoardError(t("err.locked", path=where), kind="locked")
     detail = " ".join(str(orig).split())
-    return BoardError(t("err.pg", path=where, detail=detail), kind="sqlite")
+    return BoardError(t("err.pg", path=where, detail=detail), kind="server")
 
 
 def install_pg_schema(conn: Connection, meta: Mapping[str, str]) -> None:

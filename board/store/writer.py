@@ -4,6 +4,8 @@ Short `BEGIN IMMEDIATE` transactions with a busy timeout, retried a bounded numb
 when SQLite still says busy; references resolved by name, short name, code or id with the
 candidates listed when they do not resolve; and optimistic concurrency: an edit that carries
 the row version it was made against is refused, with both values, if the row moved meanwhile.
+On PostgreSQL the same units run in REPEATABLE READ transactions (board.store.pg), retried
+whole when the server reports a serialization failure, a deadlock or a lock it could not get.
 """
 
 from __future__ import annotations
