@@ -26,7 +26,7 @@ from board.bench import host
 from board.bench.protocol import Event, pipe_token
 from board.errors import BoardError
 from board.i18n import t
-from board.store.location import Where, is_server
+from board.store.location import Where, as_argument
 
 # The writer: plain sqlite3 in its own process -------------------------------------------------
 
@@ -94,7 +94,7 @@ class Child:
             sys.executable,
             "-m",
             "board.bench.probe",
-            db.url.render_as_string(hide_password=False) if is_server(db) else str(db),
+            as_argument(db),
             today.isoformat(),
             pipe_token(events_w),
             pipe_token(commands_r),

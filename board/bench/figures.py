@@ -39,6 +39,7 @@ FIGURES: tuple[Figure, ...] = (
     Figure("key_filter_ms", "ms", 50, 100),
     Figure("key_detail_ms", "ms", 50, 100),
     Figure("key_back_ms", "ms", None, None),
+    Figure("key_sprint_ms", "ms", None, None),
     Figure("idle_cpu_pct", "%", 1.0, 1.0),
     Figure("peak_rss_mb", "MB", 120, 250),
     Figure("poll_write_p50_ms", "ms", None, None),

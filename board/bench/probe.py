@@ -131,6 +131,7 @@ class Probe:
             "filter": [],
             "detail": [],
             "back": [],
+            "sprint": [],
         }
         overview = app.overview
         assert overview is not None
@@ -165,6 +166,19 @@ class Probe:
             samples["back"].append(
                 await self.press("escape", lambda depth=depth: len(app.screen_stack) == depth)  # type: ignore[misc]
             )
+        from board.ui.screens.sprint import SprintScreen
+
+        for _ in range(self.key_rounds):
+            # 冲刺进度 (m): from the key until its chart is drawn (one aggregate query, a worker).
+            depth, pressed = len(app.screen_stack), time.monotonic()
+            samples["sprint"].append(
+                await self.press(
+                    "m",
+                    lambda pressed=pressed: isinstance(app.screen, SprintScreen)  # type: ignore[misc]
+                    and app.screen.trend_shown_at >= pressed,
+                )
+            )
+            await self.press("escape", lambda depth=depth: len(app.screen_stack) == depth)  # type: ignore[misc]
         return samples, needle
 
     # What holds the memory ---------------------------------------------------------------------

@@ -147,7 +147,7 @@ def run_size(size: int, settings: Settings, say: Callable[[str], None]) -> dict[
         child.send("keys")
         keys = child.wait(t("bench.what.keys"), lambda e: e.get("ev") == "keys", 600 * slow)
         samples: dict[str, list[float | None]] = keys["samples"]
-        for kind in ("move", "filter", "detail", "back"):
+        for kind in ("move", "filter", "detail", "back", "sprint"):
             got = samples.get(kind, [])
             values = [v for v in got if v is not None]
             # A key whose effect never showed is a miss: the figure fails rather than looks good.

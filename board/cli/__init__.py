@@ -182,9 +182,17 @@ def register_commands() -> None:
     from board.cli.files import COMMANDS as IO_COMMANDS
     from board.cli.maintain import COMMANDS as MAINTAIN_COMMANDS
     from board.cli.milestones import COMMANDS as MILESTONE_COMMANDS
+    from board.cli.serve import COMMANDS as SERVE_COMMANDS
     from board.cli.writes import COMMANDS
 
-    commands = (*COMMANDS, *MILESTONE_COMMANDS, *IO_COMMANDS, *MAINTAIN_COMMANDS, *BENCH_COMMANDS)
+    commands = (
+        *COMMANDS,
+        *MILESTONE_COMMANDS,
+        *IO_COMMANDS,
+        *MAINTAIN_COMMANDS,
+        *BENCH_COMMANDS,
+        *SERVE_COMMANDS,
+    )
     for command in (*commands, *COPY_COMMANDS):
         cli.add_command(command)
 

@@ -62,6 +62,14 @@ def libpq_quote(value: str) -> str:
 Where = Path | ServerDb
 
 
+def as_argument(where: Where) -> str:
+    """`where` as a `--db` value for a board process we start (a browser tab's, the bench's
+    child): the whole URL, password included (or keep it in ~/.pgpass and out of the URL)."""
+    if isinstance(where, ServerDb):
+        return where.url.render_as_string(hide_password=False)
+    return str(where)
+
+
 def is_server(where: Where) -> TypeIs[ServerDb]:
     return isinstance(where, ServerDb)
 

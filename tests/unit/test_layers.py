@@ -58,6 +58,12 @@ RULES: dict[str, tuple[str, ...]] = {
     "board.i18n": ("textual", "rich", "sqlalchemy", "board.store", "board.ui", "board.cli"),
     "board.errors": ("board.store", "board.ui", "board.cli", "textual", "sqlalchemy"),
     "board.watch": ("textual", "rich", "sqlalchemy", "board.store", "board.ui", "board.cli"),
+    # The browser server runs boards as processes: it imports none of their layers.
+    "board.serve": (
+        "textual", "rich", "sqlalchemy", "sqlite3", "openpyxl", "watchdog",
+        "board.store", "board.exchange", "board.view", "board.domain", "board.ui", "board.cli",
+        "board.bench", "board.watch",
+    ),
 }  # fmt: skip
 MAX_LINES = 500
 CATALOGS = {"board.i18n.zh_cn", "board.i18n.en"}  # message catalogs: one message per line
@@ -196,6 +202,10 @@ def test_every_room_of_the_plan_exists() -> None:
         "board.cli.writes",
         "board.cli.files",
         "board.cli.bench",
+        "board.cli.serve",
+        "board.serve.server",
+        "board.serve.access",
+        "board.serve.process",
         "board.bench.run",
         "board.bench.probe",
         "board.watch",

@@ -7,6 +7,7 @@ through one aggregate query, read in a worker when the page opens and after each
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 from rich.text import Text
@@ -27,6 +28,9 @@ class SprintScreen(DetailScreen):
     SprintScreen PlotextPlot { height: 1fr; }
     SprintScreen #sprint-summary { height: auto; padding: 0 1; }
     """
+
+    # When the chart was last drawn (time.monotonic()): the bench times the key to it.
+    trend_shown_at = 0.0
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
@@ -87,6 +91,7 @@ class SprintScreen(DetailScreen):
             )
             summary.append(t(key, points=f"{abs(gap):.0f}"), style="bold")
         self.query_one("#sprint-summary", Static).update(summary)
+        self.trend_shown_at = time.monotonic()
 
     def build(self) -> tuple[Text, Text]:  # the frame's, unused: render_board draws this page
         return Text(""), Text("")
