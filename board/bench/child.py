@@ -26,6 +26,7 @@ from board.bench import host
 from board.bench.protocol import Event, pipe_token
 from board.errors import BoardError
 from board.i18n import t
+from board.store.location import Where, as_argument
 
 # The writer: plain sqlite3 in its own process -------------------------------------------------
 
@@ -84,7 +85,7 @@ class Child:
     cond: threading.Condition
 
     @classmethod
-    def start(cls, db: Path, today: date, *, poll: bool, key_rounds: int, log: Path) -> Child:
+    def start(cls, db: Where, today: date, *, poll: bool, key_rounds: int, log: Path) -> Child:
         events_r, events_w = os.pipe()
         commands_r, commands_w = os.pipe()
         env = dict(os.environ)
@@ -93,7 +94,7 @@ class Child:
             sys.executable,
             "-m",
             "board.bench.probe",
-            str(db),
+            as_argument(db),
             today.isoformat(),
             pipe_token(events_w),
             pipe_token(commands_r),
@@ -223,7 +224,7 @@ def spawn(
 
 
 @contextmanager
-def running(db: Path, today: date, *, poll: bool, key_rounds: int, log: Path) -> Iterator[Child]:
+def running(db: Where, today: date, *, poll: bool, key_rounds: int, log: Path) -> Iterator[Child]:
     child = Child.start(db, today, poll=poll, key_rounds=key_rounds, log=log)
     try:
         yield child

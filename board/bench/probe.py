@@ -277,7 +277,9 @@ def child_main(argv: list[str]) -> int:
     emit(ev="imported", t=time.monotonic())
     start_log(Path(log))  # the app's own read/build/apply timings, for the report
     options = DisplayOptions(today=date.fromisoformat(today), poll=poll == "1")
-    app = BoardApp(Path(db), options)
+    from board.store.location import parse_where
+
+    app = BoardApp(parse_where(db), options)  # a file, or a server's URL (bench/pg.py)
     probe = Probe(app, emit, int(key_rounds))
     probe.commands_fd = opened_pipe(commands_fd, write=False)
     app.run(headless=True, size=SCREEN_SIZE, auto_pilot=probe.run)

@@ -29,15 +29,16 @@ from board.cli.params import (
 from board.config import DisplayOptions
 from board.errors import BoardError, quoted
 from board.i18n import normalise_language, set_language, t
+from board.store.location import Where, is_server
 
 
-def open_board(db: Path, options: DisplayOptions) -> int:
+def open_board(db: Where, options: DisplayOptions) -> int:
     """Check the file, then run the board on it; returns the exit code."""
     from board.store.engine import journal_is_wal
     from board.store.schema import check_file
 
     check_file(db, thorough=True)
-    if options.poll and journal_is_wal(db):
+    if options.poll and not is_server(db) and journal_is_wal(db):
         raise BoardError(t("err.poll_wal", path=quoted(db)), kind="value")
     from board.ui.app import run_board
 
@@ -68,7 +69,7 @@ def open_board(db: Path, options: DisplayOptions) -> int:
 @click.pass_context
 def cli(
     ctx: click.Context,
-    db: Path,
+    db: Where,
     today: date | None,
     lang: str | None,
     theme: str,
@@ -91,7 +92,7 @@ def cli(
 @cli.command(help="help.cmd.init")
 @db_option(DEFAULT_DB)
 @click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False))
-def init(db: Path, path: Path | None) -> None:
+def init(db: Where, path: Path | None) -> None:
     """Create an empty database with board's schema (at PATH, or --db)."""
     from board.store.schema import create_database
 
@@ -109,7 +110,7 @@ def init(db: Path, path: Path | None) -> None:
 @click.pass_obj
 def demo(
     options: DisplayOptions,
-    db: Path,
+    db: Where,
     no_open: bool,
     projects: int,
     fresh: bool,
@@ -158,7 +159,7 @@ def demo(
     type=click.Choice(["delete", "wal"]),
     help="help.migrate.journal",
 )
-def migrate(db: Path, journal: str | None) -> None:
+def migrate(db: Where, journal: str | None) -> None:
     """Upgrade an older database to this board's schema (and switch its journal mode)."""
     from board.store.schema import migrate as run_migrations
     from board.store.schema import set_journal
@@ -169,7 +170,7 @@ def migrate(db: Path, journal: str | None) -> None:
         click.echo(t("cli.up_to_date", path=db, version=new))
     else:
         click.echo(t("cli.migrated", path=db, old=old, new=new))
-    if journal is not None:
+    if journal is not None and not is_server(db):  # a server keeps its own journal
         set_journal(db, journal)
         click.echo(t("cli.journal", path=db, mode=journal))
 
@@ -177,6 +178,7 @@ def migrate(db: Path, journal: str | None) -> None:
 def register_commands() -> None:
     """The data, file and bench commands live in their own modules; attach them."""
     from board.cli.bench import COMMANDS as BENCH_COMMANDS
+    from board.cli.copying import COMMANDS as COPY_COMMANDS
     from board.cli.files import COMMANDS as IO_COMMANDS
     from board.cli.maintain import COMMANDS as MAINTAIN_COMMANDS
     from board.cli.milestones import COMMANDS as MILESTONE_COMMANDS
@@ -191,7 +193,7 @@ def register_commands() -> None:
         *BENCH_COMMANDS,
         *SERVE_COMMANDS,
     )
-    for command in commands:
+    for command in (*commands, *COPY_COMMANDS):
         cli.add_command(command)
 
 

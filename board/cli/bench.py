@@ -14,10 +14,11 @@ from typing import Any
 
 import click
 
-from board.cli.params import CountType, today_option
+from board.cli.params import CountType, WhereType, today_option
 from board.config import DisplayOptions
 from board.errors import BoardError
 from board.i18n import t
+from board.store.location import Where
 
 
 class SizesType(click.ParamType[tuple[int, ...]]):
@@ -169,6 +170,7 @@ def print_tables(result: dict[str, Any], idle_seconds: float) -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help=t("bench.help.keep"),
 )
+@click.option("--postgres", type=WhereType(), help=t("bench.pg.help"))
 @click.pass_obj
 def bench(
     options: DisplayOptions | None,
@@ -181,11 +183,17 @@ def bench(
     as_json: bool,
     out: Path | None,
     keep: Path | None,
+    postgres: Where | None,
 ) -> None:
     """Measure the board at scale: writes → screen, bursts, cold start, keys, idle CPU, memory."""
     from board.bench.run import Settings, run_bench
 
     day = today or (options.today if options else None) or date.today()
+    if postgres is not None:  # the PostgreSQL figures instead (board/cli/bench_pg.py)
+        from board.cli.bench_pg import run_postgres_bench
+
+        run_postgres_bench(postgres, sizes, writes, day, as_json, out)
+        return
 
     def say(message: str) -> None:
         click.echo(message, err=True)

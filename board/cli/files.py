@@ -21,6 +21,7 @@ from board.cli.params import DEFAULT_DB, DateType, chosen_db, db_option, today_o
 from board.config import DisplayOptions
 from board.errors import BoardError
 from board.i18n import t
+from board.store.location import Where
 
 if TYPE_CHECKING:
     from board.exchange.ledger.report import LedgerResult
@@ -64,7 +65,7 @@ def refuse_existing(path: Path, force: bool) -> None:
 @click.pass_obj
 def export_command(
     options: DisplayOptions | None,
-    db: Path,
+    db: Where,
     template: bool,
     sheet: str | None,
     force: bool,
@@ -109,7 +110,7 @@ def export_command(
 @click.pass_obj
 def import_command(
     options: DisplayOptions | None,
-    db: Path,
+    db: Where,
     sheet: str | None,
     dry_run: bool,
     as_json: bool,
@@ -211,7 +212,7 @@ def echo_ledger(result: LedgerResult, *, as_json: bool, everything: bool) -> Non
 @click.pass_obj
 def minutes_command(
     options: DisplayOptions | None,
-    db: Path,
+    db: Where,
     meeting: int | None,
     out: Path,
     today: date | None,

@@ -9,13 +9,13 @@ disk. The database is `--db`, else `$BOARD_DB`, else data/board.db.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
 from board.cli.params import DEFAULT_DB, CountType, chosen_db, db_option, today_of
 from board.config import DisplayOptions
 from board.i18n import t
+from board.store.location import Where
 
 
 @click.command("prune", help="prune.help")
@@ -28,7 +28,7 @@ from board.i18n import t
 @click.pass_obj
 def prune(
     options: DisplayOptions | None,
-    db: Path,
+    db: Where,
     keep_days: int | None,
     force: bool,
     dry_run: bool,

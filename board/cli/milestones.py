@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import click
@@ -18,6 +17,7 @@ from board.cli.writes import json_option, load_board, run
 from board.config import DisplayOptions
 from board.i18n import t
 from board.store import milestones as ms
+from board.store.location import Where
 from board.store.values import check_text
 
 
@@ -35,7 +35,7 @@ def milestone() -> None:
 @click.argument("project_ref")
 @click.argument("name")
 def milestone_add(
-    db: Path,
+    db: Where,
     due: date,
     dept: str | None,
     note: str | None,
@@ -54,7 +54,7 @@ def milestone_add(
 @click.argument("milestone_id", type=int)
 @click.pass_obj
 def milestone_done(
-    options: DisplayOptions | None, db: Path, note: str | None, as_json: bool, milestone_id: int
+    options: DisplayOptions | None, db: Where, note: str | None, as_json: bool, milestone_id: int
 ) -> None:
     day = today_of(options)
     run(db, lambda c: ms.milestone_done(c, milestone_id, day, note), as_json)
@@ -70,7 +70,7 @@ def milestone_done(
 @json_option
 @click.argument("milestone_id", type=int)
 def milestone_set(
-    db: Path,
+    db: Where,
     name: str | None,
     due: date | None,
     dept: str | None,
@@ -102,7 +102,7 @@ def milestone_set(
 @click.pass_obj
 def milestone_list(
     options: DisplayOptions | None,
-    db: Path,
+    db: Where,
     overdue: bool,
     week: bool,
     dept: str | None,

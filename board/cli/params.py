@@ -13,7 +13,9 @@ from typing import Any, TypeVar
 import click
 
 from board.config import THEME_NAMES, DisplayOptions
+from board.errors import BoardError
 from board.i18n import normalise_language, t
+from board.store.location import Where, parse_where
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_DB = Path("data") / "board.db"
@@ -79,12 +81,32 @@ def today_of(options: DisplayOptions | None, today: date | None = None) -> date:
     return today or (options.today if options else None) or date.today()
 
 
+class WhereType(click.ParamType[Where]):
+    """A SQLite file path or a database URL (`postgresql+psycopg://user@host/db`). No check
+    that a file is readable here: click would refuse it in English; board says why later."""
+
+    name = "PATH|URL"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Where:
+        try:
+            where = parse_where(value) if isinstance(value, str | Path) else value
+        except BoardError as exc:
+            self.fail(exc.message, param, ctx)
+        if isinstance(where, Path):  # a folder is refused as click.Path refuses it
+            checked: Path = self.path_type.convert(where, param, ctx)
+            return checked
+        return where
+
+    path_type = click.Path(path_type=Path, dir_okay=False, readable=False)
+
+
 def db_option(default: Path, *, from_env: bool = True) -> Callable[[F], F]:
     return click.option(
         "--db",
         "db",
-        # Not readable=True: click would refuse an unreadable file in English; board says why.
-        type=click.Path(path_type=Path, dir_okay=False, readable=False),
+        type=WhereType(),
         envvar="BOARD_DB" if from_env else None,
         default=default,
         show_default=True,
@@ -92,7 +114,7 @@ def db_option(default: Path, *, from_env: bool = True) -> Callable[[F], F]:
     )
 
 
-def chosen_db(db: Path) -> Path:
+def chosen_db(db: Where) -> Where:
     """This command's --db if typed; else a --db typed before it (`board --db X pledge add`),
     which also beats $BOARD_DB; else this command's own value ($BOARD_DB or its default)."""
     typed = click.core.ParameterSource.COMMANDLINE
@@ -102,11 +124,9 @@ def chosen_db(db: Path) -> Path:
     outer = ctx.parent
     while outer is not None:
         if "db" in outer.params and outer.get_parameter_source("db") is typed:
-            return Path(outer.params["db"])
+            return parse_where(outer.params["db"])
         outer = outer.parent
     return db
 
 
-today_option: Callable[[F], F] = click.option(
-    "--today", type=DateType(), help="help.opt.today"
-)
+today_option: Callable[[F], F] = click.option("--today", type=DateType(), help="help.opt.today")

@@ -15,6 +15,7 @@ from board.cli.params import DEFAULT_DB, CountType, chosen_db, db_option
 from board.config import DisplayOptions
 from board.errors import BoardError, quoted
 from board.i18n import current_language, t
+from board.store.location import Where, as_argument, is_server
 
 FILE = click.Path(path_type=Path, dir_okay=False, readable=False)
 
@@ -75,7 +76,7 @@ def read_token(token: str | None, token_file: Path | None) -> str | None:
 @click.pass_obj
 def serve(
     options: DisplayOptions,
-    db: Path,
+    db: Where,
     host: str,
     port: int,
     token: str | None,
@@ -91,7 +92,9 @@ def serve(
     from board.serve.settings import ServeSettings, is_loopback, origin_of
     from board.store.schema import check_file
 
-    db = chosen_db(db).resolve()
+    db = chosen_db(db)
+    if not is_server(db):
+        db = db.resolve()
     token = read_token(token, token_file)
     if token is None and not is_loopback(host):
         raise BoardError(t("serve.err.open_bind", host=host or "0.0.0.0"))
@@ -104,7 +107,7 @@ def serve(
             raise BoardError(t("serve.err.url", url=url))
     check_file(db, thorough=True)  # a bad file fails here, once, not in every tab
     settings = ServeSettings(
-        db=db,
+        db=as_argument(db),
         host=host,
         port=port,
         token=token,

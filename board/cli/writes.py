@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import click
@@ -21,6 +20,7 @@ from board.domain.codes import STAGE_DATE_COLUMNS
 from board.errors import BoardError
 from board.i18n import t
 from board.store import writer as w
+from board.store.location import Where
 from board.store.values import (
     check_code,
     check_date,
@@ -68,7 +68,7 @@ def field_value(key: str, value: object) -> str:
     return str(value)
 
 
-def run(db: Path, work: Callable[[Any], w.Change], as_json: bool) -> None:
+def run(db: Where, work: Callable[[Any], w.Change], as_json: bool) -> None:
     with w.Writer(chosen_db(db)) as writer:
         change = writer.run(work)
     report(change, as_json)
@@ -94,7 +94,7 @@ def pledge() -> None:
 @click.pass_obj
 def pledge_add(
     options: DisplayOptions | None,
-    db: Path,
+    db: Where,
     dept: str,
     due: date,
     project: str | None,
@@ -121,7 +121,7 @@ def pledge_add(
 @click.argument("pledge_id", type=int)
 @click.pass_obj
 def pledge_done(
-    options: DisplayOptions | None, db: Path, note: str | None, as_json: bool, pledge_id: int
+    options: DisplayOptions | None, db: Where, note: str | None, as_json: bool, pledge_id: int
 ) -> None:
     """Mark a pledge done (销号)."""
     changes: dict[str, Any] = {"status": "done", "done_on": today_of(options).isoformat()}
@@ -150,7 +150,7 @@ def set_pledge_keeping_done_on(conn: Any, pledge_id: int, changes: dict[str, Any
 @click.pass_obj
 def pledge_set(
     options: DisplayOptions | None,
-    db: Path,
+    db: Where,
     status: str | None,
     due: date | None,
     content: str | None,
@@ -180,7 +180,7 @@ def pledge_set(
 @json_option
 @click.pass_obj
 def pledge_list(
-    options: DisplayOptions | None, db: Path, dept: str | None, overdue: bool, as_json: bool
+    options: DisplayOptions | None, db: Where, dept: str | None, overdue: bool, as_json: bool
 ) -> None:
     """List pledges, most urgent first."""
     from board.domain.status import Light
@@ -237,7 +237,7 @@ def pledge_list(
         )
 
 
-def load_board(db: Path, today: date) -> Any:
+def load_board(db: Where, today: date) -> Any:
     """Read the file once (read-only) into a Board, as the display would."""
     from board.store.schema import check_file
     from board.store.source import SnapshotSource
@@ -293,7 +293,7 @@ def project() -> None:
 @click.option("--planned-complete", "planned_complete_on", help="help.project.planned_complete")
 @click.option("--stage-date", "stage_date", multiple=True, help="help.project.stage_date")
 @json_option
-def project_add(db: Path, as_json: bool, stage_date: tuple[str, ...], **values: Any) -> None:
+def project_add(db: Where, as_json: bool, stage_date: tuple[str, ...], **values: Any) -> None:
     """Add a project."""
     row: dict[str, Any] = {
         "code": check_text(values["code"], t("field.code")),
@@ -328,7 +328,7 @@ def project_add(db: Path, as_json: bool, stage_date: tuple[str, ...], **values: 
 @click.pass_obj
 def project_set(
     options: DisplayOptions | None,
-    db: Path,
+    db: Where,
     stage: str | None,
     progress: str | None,
     progress_note: str | None,
@@ -377,7 +377,7 @@ def project_set(
 @json_option
 @click.pass_obj
 def project_list(
-    options: DisplayOptions | None, db: Path, light: str | None, as_json: bool
+    options: DisplayOptions | None, db: Where, light: str | None, as_json: bool
 ) -> None:
     """List projects, worst light first."""
     from board.ui.text import light_text, pad
@@ -438,7 +438,7 @@ def blocker() -> None:
 @click.pass_obj
 def blocker_add(
     options: DisplayOptions | None,
-    db: Path,
+    db: Where,
     category: str,
     dept: str | None,
     due: date | None,
@@ -466,7 +466,7 @@ def blocker_add(
 @click.argument("blocker_id", type=int)
 @click.pass_obj
 def blocker_resolve(
-    options: DisplayOptions | None, db: Path, note: str | None, as_json: bool, blocker_id: int
+    options: DisplayOptions | None, db: Where, note: str | None, as_json: bool, blocker_id: int
 ) -> None:
     """Resolve (销号) a blocker."""
     day = today_of(options).isoformat()
@@ -485,7 +485,7 @@ def meeting() -> None:
 @json_option
 @click.pass_obj
 def meeting_new(
-    options: DisplayOptions | None, db: Path, title: str, held_on: date | None, as_json: bool
+    options: DisplayOptions | None, db: Where, title: str, held_on: date | None, as_json: bool
 ) -> None:
     """Record a meeting held on --date (default today)."""
     text = check_text(title, t("field.title"))

@@ -34,12 +34,13 @@ from board.exchange.sheets import (
 )
 from board.i18n import t
 from board.store.engine import explain, make_engine
+from board.store.location import Where
 from board.store.schema import check_file
 
 DATE_FORMAT = "yyyy-mm-dd"
 
 
-def read_rows(db: Path) -> tuple[dict[str, list[dict[str, Any]]], Lookups]:
+def read_rows(db: Where) -> tuple[dict[str, list[dict[str, Any]]], Lookups]:
     """Every row of the four tables, read in one read-only transaction."""
     check_file(db)
     engine = make_engine(db, read_only=True)
@@ -235,7 +236,7 @@ class ExportResult:
 
 
 def export_file(
-    db: Path | None,
+    db: Where | None,
     target: Path,
     *,
     sheet: str | None = None,

@@ -24,6 +24,7 @@ from board.exchange.planner import Pending, Planner, Problem, RowPlan
 from board.exchange.sheets import APPLY_ORDER, DEPARTMENTS, PROJECTS, SHEETS, TABLES
 from board.i18n import t
 from board.store import writer as w
+from board.store.location import Where
 
 
 class ImportRefused(BoardError):
@@ -134,7 +135,7 @@ def apply_plans(conn: Connection, plans: Iterable[RowPlan]) -> None:
 
 
 def import_file(
-    db: Path,
+    db: Where,
     source: Path,
     *,
     sheet: str | None = None,

@@ -28,7 +28,7 @@ MIN_SLIDE_SECONDS: Final = 3  # as `board --present`
 class ServeSettings:
     """Everything `board serve` was given, checked."""
 
-    db: Path
+    db: Path | str  # a file, or a server database's URL (the tab's --db as given)
     host: str = "127.0.0.1"
     port: int = 8000
     token: str | None = None

@@ -29,6 +29,8 @@ from board.store import models as m
 from board.store.demo_history import EARLIER_DAYS, write_history
 from board.store.demo_milestones import milestone_rows
 from board.store.engine import checkpoint, explain, make_engine
+from board.store.location import ServerDb, Where, is_server
+from board.store.pg import install_pg_schema, pg_demo_has_changes, prepare_pg_demo, reset_sequences
 from board.store.schema import ensure_writable_dir, install_schema, set_wal
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -358,18 +360,18 @@ def refuse_real_database(path: Path) -> None:
         raise BoardError(t("err.not_demo", path=path), kind="exists")
 
 
-def demo_has_changes(path: Path) -> bool:
+def demo_has_changes(path: Where) -> bool:
     """True when someone wrote to this demo file after it was built (its change log goes on
     past where the demo's own history ends): rebuilding it would wipe that work."""
+    if is_server(path):
+        return pg_demo_has_changes(path)
     if not path.exists() or path.stat().st_size == 0:
         return False
     try:
         raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
         try:
             top = raw.execute("SELECT coalesce(max(id), 0) FROM change_log").fetchone()[0]
-            mark = raw.execute(
-                "SELECT value FROM board_meta WHERE key = 'demo_log_top'"
-            ).fetchone()
+            mark = raw.execute("SELECT value FROM board_meta WHERE key = 'demo_log_top'").fetchone()
         finally:
             raw.close()
     except sqlite3.Error:
@@ -378,8 +380,62 @@ def demo_has_changes(path: Path) -> bool:
     return int(top) > built_top
 
 
+def fill_demo(
+    conn: Connection,
+    rows: dict[str, list[dict[str, Any]]],
+    today: date,
+    extra_projects: int,
+    counts: dict[str, int],
+) -> None:
+    """The zone's rows, any synthetic projects, and the zone's history, into a new schema."""
+    for table, table_rows in rows.items():
+        insert_rows(conn, table, table_rows)
+    if extra_projects > 0:
+        for table, table_rows in synthetic_rows(
+            extra_projects, len(rows["projects"]) + 1, len(rows["departments"]), today
+        ):
+            insert_rows(conn, table, table_rows)
+            counts[table] += len(table_rows)
+    # The inserts above are not history: the zone's log holds what happened since the
+    # earlier meeting (for its own rows; synthetic ones arrive with no past).
+    conn.exec_driver_sql("DELETE FROM change_log")
+    if conn.dialect.name == "postgresql":
+        reset_sequences(conn)  # so the history's ids start at 1 there too
+    upto = {table: len(rows[table]) for table in ("projects", "pledges", "blockers")}
+    write_history(conn, today, CURRENT_MEETING, upto)
+    # Where the demo's own log ends: anything after it was written by someone.
+    conn.exec_driver_sql(
+        "INSERT INTO board_meta (key, value) "
+        "SELECT 'demo_log_top', CAST(coalesce(max(id), 0) AS TEXT) FROM change_log "
+        "WHERE true ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+    )
+
+
+def build_demo_pg(
+    where: ServerDb,
+    rows: dict[str, list[dict[str, Any]]],
+    meta: dict[str, str],
+    today: date,
+    extra_projects: int,
+) -> dict[str, int]:
+    """The demo in a server database, in one transaction (an earlier demo there is replaced)."""
+    counts = {table: len(table_rows) for table, table_rows in rows.items()}
+    engine = make_engine(where, read_only=False)
+    try:
+        with engine.begin() as conn:
+            prepare_pg_demo(conn, where)
+            install_pg_schema(conn, meta)
+            fill_demo(conn, rows, today, extra_projects, counts)
+            reset_sequences(conn)  # the zone's rows came with their ids
+    except DBAPIError as exc:
+        raise explain(exc, where) from exc
+    finally:
+        engine.dispose()
+    return counts
+
+
 def build_demo(
-    path: Path, today: date, extra_projects: int = 0, source_path: Path | None = None
+    path: Where, today: date, extra_projects: int = 0, source_path: Path | None = None
 ) -> dict[str, int]:
     """Write the demo database to `path` (replacing it); return row counts per table."""
     source = load_source(source_path or default_source())
@@ -398,6 +454,8 @@ def build_demo(
         # 距年底 counts to 31 December of the build day's year.
         "year_end": date(today.year, 12, 31).isoformat(),
     }
+    if is_server(path):
+        return build_demo_pg(path, rows, meta, today, extra_projects)
     ensure_writable_dir(path)
     refuse_real_database(path)
     try:
@@ -417,24 +475,7 @@ def build_demo(
         engine = make_engine(tmp, read_only=False)
         with engine.begin() as conn:
             install_schema(conn, meta)
-            for table, table_rows in rows.items():
-                insert_rows(conn, table, table_rows)
-            if extra_projects > 0:
-                for table, table_rows in synthetic_rows(
-                    extra_projects, len(rows["projects"]) + 1, len(rows["departments"]), today
-                ):
-                    insert_rows(conn, table, table_rows)
-                    counts[table] += len(table_rows)
-            # The inserts above are not history: the zone's log holds what happened since the
-            # earlier meeting (for its own rows; synthetic ones arrive with no past).
-            conn.exec_driver_sql("DELETE FROM change_log")
-            upto = {table: len(rows[table]) for table in ("projects", "pledges", "blockers")}
-            write_history(conn, today, CURRENT_MEETING, upto)
-            # Where the demo's own log ends: anything after it was written by someone.
-            conn.exec_driver_sql(
-                "INSERT OR REPLACE INTO board_meta (key, value) "
-                "SELECT 'demo_log_top', coalesce(max(id), 0) FROM change_log"
-            )
+            fill_demo(conn, rows, today, extra_projects, counts)
         engine.dispose()
         checkpoint(tmp)
         for suffix in ("-wal", "-shm"):

@@ -1,4 +1,6 @@
 """SQLAlchemy engines for the shared file, and turning SQLite failures into one-line errors.
+(A server database gets its engine and its errors from `board.store.pg`; both entry points
+here take either.)
 
 Two flavours: a read-only engine (`mode=ro`: the display writes nothing) and a writer engine
 (busy timeout, foreign keys on, `BEGIN IMMEDIATE` so two writers queue instead of deadlocking).
@@ -21,6 +23,8 @@ from sqlalchemy.pool import NullPool
 
 from board.errors import BoardError, quoted
 from board.i18n import t
+from board.store.location import Where, is_server
+from board.store.pg import explain_pg, make_pg_engine
 
 BUSY_TIMEOUT_MS = 5000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -40,8 +44,11 @@ def decode_text(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
-def make_engine(path: Path, *, read_only: bool, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
-    """An engine on `path` whose connections may move between worker threads."""
+def make_engine(path: Where, *, read_only: bool, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
+    """An engine on `path` whose connections may move between worker threads (a server
+    database: `board.store.pg`)."""
+    if is_server(path):
+        return make_pg_engine(path, read_only=read_only)
     engine = create_engine(
         sqlite_url(path, read_only=read_only),
         connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
@@ -114,8 +121,10 @@ def errno_of(exc: BaseException | None) -> int | None:
     return exc.errno if isinstance(exc, OSError) else None
 
 
-def explain(exc: BaseException, path: Path) -> BoardError:
+def explain(exc: BaseException, path: Where) -> BoardError:
     """Turn a driver exception into the one line a user reads, with a kind the UI can show."""
+    if is_server(path):
+        return explain_pg(exc, path)
     orig = exc.orig if isinstance(exc, DBAPIError) else exc
     text = str(orig).lower()
     # A writer died mid-transaction (DELETE journal) and left a hot journal that a read-only

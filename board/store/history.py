@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import Connection, Float, cast, func, select
@@ -17,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from board.domain.snapshot import ChangeEntry
 from board.store import models as m
 from board.store.engine import explain, make_engine
+from board.store.location import Where
 from board.store.reader import by_time
 from board.store.rows import read_change
 
@@ -25,7 +25,7 @@ GOALS = m.Base.metadata.tables["sprint_goals"]
 T = TypeVar("T")
 
 
-def read_once(path: Path, work: Callable[[Connection], T]) -> T:
+def read_once(path: Where, work: Callable[[Connection], T]) -> T:
     """`work` in one short read transaction on a connection of its own (the display's own
     connection stays the refresh's alone); a failure is the usual one-line BoardError."""
     engine = make_engine(path, read_only=True)

@@ -11,8 +11,12 @@ sprint target is said in words), and `note` on blockers (how it was resolved).
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, text
+from typing import Any
+
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.functions import FunctionElement
 
 from board.domain.codes import (
     BLOCKER_CATEGORIES,
@@ -24,7 +28,28 @@ from board.domain.codes import (
     sql_in,
 )
 
-NOW_LOCAL = text("(strftime('%Y-%m-%d %H:%M:%S', 'now', 'localtime'))")
+SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%S', 'now', 'localtime')"
+POSTGRES_NOW = "to_char(localtimestamp, 'YYYY-MM-DD HH24:MI:SS')"
+
+
+class NowLocal(FunctionElement[str]):
+    """The local time as `YYYY-MM-DD HH:MM:SS` text, in each engine's own words (a default)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(NowLocal, "sqlite")
+def _now_sqlite(_element: NowLocal, _compiler: Any, **_kw: Any) -> str:
+    return f"({SQLITE_NOW})"
+
+
+@compiles(NowLocal, "postgresql")
+def _now_postgres(_element: NowLocal, _compiler: Any, **_kw: Any) -> str:
+    return f"({POSTGRES_NOW})"
+
+
+NOW_LOCAL = NowLocal()
 
 
 class Base(DeclarativeBase):

@@ -107,7 +107,9 @@ BY_TIME = "INDEXED BY ix_change_log_at"
 
 def by_time(conn: Connection, query: Any) -> list[tuple[Any, ...]]:
     """Rows of a Core query on change_log, read through its time index (SQLAlchemy has no
-    SQLite table hints: the hint goes into the compiled text)."""
+    SQLite table hints: the hint goes into the compiled text). PostgreSQL plans for itself."""
+    if conn.dialect.name != "sqlite":
+        return [tuple(row) for row in conn.execute(query)]
     compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     sql = str(compiled).replace("FROM change_log", f"FROM change_log {BY_TIME}", 1)
     params = tuple(compiled.params[k] for k in compiled.positiontup or ())

@@ -17,8 +17,11 @@ from sqlalchemy.exc import DBAPIError
 from board.errors import BoardError, quoted
 from board.i18n import t
 from board.store.engine import explain, looks_like_sqlite, make_engine
+from board.store.location import ServerDb, Where, is_server
 from board.store.migrations import SCHEMA_VERSION, STEPS
 from board.store.models import Base
+from board.store.pg import create_pg_database, has_board_tables
+from board.store.pg_triggers import pg_triggers
 from board.store.triggers import all_triggers
 
 
@@ -29,7 +32,10 @@ def install_schema(conn: Connection, meta: Mapping[str, str]) -> None:
         conn.exec_driver_sql(sql)
     rows = {"schema_version": str(SCHEMA_VERSION), **meta}
     conn.execute(
-        text("INSERT OR REPLACE INTO board_meta (key, value) VALUES (:key, :value)"),
+        text(
+            "INSERT INTO board_meta (key, value) VALUES (:key, :value) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        ),
         [{"key": k, "value": v} for k, v in rows.items()],
     )
 
@@ -68,8 +74,12 @@ def set_journal(path: Path, mode: str) -> None:
         raise BoardError(t("err.journal_busy", path=path, mode=mode), kind="locked")
 
 
-def create_database(path: Path, meta: Mapping[str, str]) -> None:
-    """Create a new, empty board database at `path` (which must not hold a database yet)."""
+def create_database(path: Where, meta: Mapping[str, str]) -> None:
+    """Create a new, empty board database at `path` (which must not hold a database yet; on a
+    server, an existing empty database: creating databases is the server admin's job)."""
+    if is_server(path):
+        create_pg_database(path, meta)
+        return
     ensure_writable_dir(path)
     if path.exists() and path.stat().st_size > 0:
         raise BoardError(t("err.exists", path=path), kind="exists")
@@ -86,11 +96,14 @@ def create_database(path: Path, meta: Mapping[str, str]) -> None:
         raise error from exc
 
 
-def read_schema_version(conn: Connection, path: Path) -> int:
+def read_schema_version(conn: Connection, path: Where) -> int:
     """The file's schema_version; a file without board's tables is refused."""
-    has_meta = conn.execute(
-        text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'board_meta'")
-    ).scalar_one()
+    if conn.dialect.name == "postgresql":
+        has_meta = has_board_tables(conn)
+    else:
+        has_meta = conn.execute(
+            text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'board_meta'")
+        ).scalar_one()
     if not has_meta:
         raise BoardError(t("err.not_board", path=path), kind="not_board")
     raw = conn.execute(
@@ -102,7 +115,7 @@ def read_schema_version(conn: Connection, path: Path) -> int:
         raise BoardError(t("err.not_board", path=path), kind="not_board") from exc
 
 
-def check_version(version: int, path: Path) -> None:
+def check_version(version: int, path: Where) -> None:
     """Refuse a newer file (we cannot read it) and an older one (it needs `board migrate`)."""
     if version > SCHEMA_VERSION:
         raise BoardError(
@@ -124,10 +137,28 @@ QUICK_CHECKED = (
 )  # fmt: skip
 
 
-def check_file(path: Path, *, allow_older: bool = False, thorough: bool = False) -> int:
+def check_server(where: ServerDb, *, allow_older: bool = False) -> int:
+    """`check_file` for a server database: reachable, logged in, board's tables, its version."""
+    engine = make_engine(where, read_only=True)
+    try:
+        with engine.connect() as conn:
+            version = read_schema_version(conn, where)
+            conn.execute(text("SELECT count(*) FROM projects")).scalar_one()
+    except DBAPIError as exc:
+        raise explain(exc, where) from exc
+    finally:
+        engine.dispose()
+    if not (allow_older and version < SCHEMA_VERSION):
+        check_version(version, where)
+    return version
+
+
+def check_file(path: Where, *, allow_older: bool = False, thorough: bool = False) -> int:
     """Check `path` is a board database this version can use; return its schema version.
     `thorough` also runs SQLite's quick_check over the pages of every table the board shows
     (the display does, so a corrupt file is refused in one line before the screen opens)."""
+    if is_server(path):
+        return check_server(path, allow_older=allow_older)
     if not path.exists():
         raise BoardError(t("err.missing", path=quoted(path)), kind="missing")
     if path.is_dir():
@@ -156,10 +187,12 @@ def check_file(path: Path, *, allow_older: bool = False, thorough: bool = False)
     return version
 
 
-def full_check(path: Path) -> None:
+def full_check(path: Where) -> None:
     """SQLite's quick_check over every page of the file, change log included: what the board
     runs in the background after its first screen. Raises `BoardError` (kind corrupt) when the
-    file is damaged, or the error that kept it from being read."""
+    file is damaged, or the error that kept it from being read. (A server checks its own pages.)"""
+    if is_server(path):
+        return
     engine = make_engine(path, read_only=True)
     try:
         with engine.connect() as conn:
@@ -172,9 +205,29 @@ def full_check(path: Path) -> None:
         raise BoardError(t("err.corrupt_later", path=path), kind="corrupt")
 
 
-def migrate(path: Path) -> tuple[int, int]:
-    """Upgrade `path` to the current schema, one numbered step per transaction."""
+def relay_pg_triggers(where: ServerDb) -> None:
+    """Lay board's functions and triggers down again (a restored dump may lack them)."""
+    engine = make_engine(where, read_only=False)
+    try:
+        with engine.begin() as conn:
+            for sql in pg_triggers():
+                conn.exec_driver_sql(sql)
+    except DBAPIError as exc:
+        raise explain(exc, where) from exc
+    finally:
+        engine.dispose()
+
+
+def migrate(path: Where) -> tuple[int, int]:
+    """Upgrade `path` to the current schema, one numbered step per transaction. A server
+    database is born at schema 4 (the first on PostgreSQL): the steps so far are SQLite's; a
+    later one will say how it runs on both."""
     start = check_file(path, allow_older=True)
+    if is_server(path):
+        if start < SCHEMA_VERSION:
+            check_version(start, path)
+        relay_pg_triggers(path)
+        return start, start
     engine = make_engine(path, read_only=False)
     try:
         version = start

@@ -22,6 +22,8 @@ from board.errors import BoardError, quoted
 from board.i18n import t
 from board.store.engine import explain, looks_like_sqlite, make_engine
 from board.store.incremental import load_incremental
+from board.store.location import ServerDb, Where, is_server
+from board.store.pg import top_change_id
 from board.store.reader import load_snapshot
 from board.store.schema import check_version, read_schema_version
 
@@ -32,7 +34,7 @@ FULL_EVERY = 200
 class SnapshotSource:
     """Loads snapshots of one database file, only when it has changed."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Where) -> None:
         self.path = path
         self._lock = threading.Lock()
         self._engine: Engine | None = None
@@ -51,7 +53,9 @@ class SnapshotSource:
         """
         with self._lock:
             try:
-                return self._poll(force)
+                if is_server(self.path):
+                    return self._poll_server(self.path, force)
+                return self._poll(self.path, force)
             except BoardError:
                 self._close()
                 raise
@@ -59,9 +63,36 @@ class SnapshotSource:
                 self._close()
                 raise explain(exc, self.path) from exc
 
-    def _poll(self, force: bool) -> Snapshot | None:
+    def _poll_server(self, where: ServerDb, force: bool) -> Snapshot | None:
+        """The same on PostgreSQL: the highest change_log id stands for data_version (any
+        commit that changed a row moved it), read in the same REPEATABLE READ transaction as
+        the rows, so the two agree. After a lost connection the last snapshot is kept: the
+        next read is incremental from its last change id, so nothing is missed or re-read."""
+        if self._conn is None:
+            if self._engine is None:
+                self._engine = make_engine(where, read_only=True)
+            self._conn = self._engine.connect()
+        conn = self._conn
+        with conn.begin():
+            top = top_change_id(conn)
+            if not force and self._snapshot is not None and top == self._data_version:
+                return None
+            check_version(read_schema_version(conn, where), where)
+            snapshot = None
+            if not force and self._snapshot is not None and self._incremental_loads < FULL_EVERY:
+                snapshot = load_incremental(conn, self._snapshot, top)
+            if snapshot is None:
+                snapshot = load_snapshot(conn, top)
+                self._incremental_loads = 0
+            else:
+                self._incremental_loads += 1
+        self._data_version = top
+        self._snapshot = snapshot
+        return snapshot
+
+    def _poll(self, path: Path, force: bool) -> Snapshot | None:
         try:
-            stat = os.stat(self.path)
+            stat = os.stat(path)
         except FileNotFoundError as exc:
             raise BoardError(t("err.missing", path=quoted(self.path)), kind="missing") from exc
         identity = (stat.st_dev, stat.st_ino)
@@ -69,7 +100,7 @@ class SnapshotSource:
         rewritten = self._fingerprint is not None and fingerprint != self._fingerprint
         if identity != self._identity or self._conn is None:
             self._close()
-            if not looks_like_sqlite(self.path):
+            if not looks_like_sqlite(path):
                 raise BoardError(t("err.not_sqlite", path=self.path), kind="corrupt")
             self._engine = make_engine(self.path, read_only=True)
             self._conn = self._engine.connect()
@@ -131,8 +162,9 @@ class SnapshotSource:
         self._conn = None
         self._engine = None
         self._identity = None
-        self._data_version = None
-        self._snapshot = None
+        if not is_server(self.path):  # a server's change ids mean the same on any connection
+            self._data_version = None
+            self._snapshot = None
 
     def close(self) -> None:
         """Release the connection (the app calls this on exit)."""

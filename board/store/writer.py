@@ -4,6 +4,8 @@ Short `BEGIN IMMEDIATE` transactions with a busy timeout, retried a bounded numb
 when SQLite still says busy; references resolved by name, short name, code or id with the
 candidates listed when they do not resolve; and optimistic concurrency: an edit that carries
 the row version it was made against is refused, with both values, if the row moved meanwhile.
+On PostgreSQL the same units run in REPEATABLE READ transactions (board.store.pg), retried
+whole when the server reports a serialization failure, a deadlock or a lock it could not get.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, Table, insert, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from board.errors import BoardError
 from board.i18n import t
 from board.store import models as m
 from board.store.engine import explain, make_engine
+from board.store.location import Where, is_server
+from board.store.pg import is_lost, is_retryable
 from board.store.schema import check_file
 
 T = TypeVar("T")
@@ -77,8 +81,10 @@ class Change:
 
 
 def is_busy(exc: BaseException) -> bool:
+    """SQLite busy or locked; on PostgreSQL a serialization failure or deadlock, or a
+    connection cut before the commit (nothing was written: running the unit again is safe)."""
     text = str(getattr(exc, "orig", exc)).lower()
-    return "locked" in text or "busy" in text
+    return "locked" in text or "busy" in text or is_retryable(exc) or is_lost(exc)
 
 
 def recover_hot_journal(path: Path, busy_timeout_ms: int) -> None:
@@ -98,8 +104,9 @@ def recover_hot_journal(path: Path, busy_timeout_ms: int) -> None:
 class Writer:
     """Opens the file for writing (after the same checks as the display) and runs units of work."""
 
-    def __init__(self, path: Path, *, busy_timeout_ms: int = 5000, retries: int = RETRIES) -> None:
-        recover_hot_journal(path, busy_timeout_ms)
+    def __init__(self, path: Where, *, busy_timeout_ms: int = 5000, retries: int = RETRIES) -> None:
+        if not is_server(path):
+            recover_hot_journal(path, busy_timeout_ms)
         check_file(path)
         self.path = path
         self.retries = retries
@@ -119,7 +126,7 @@ class Writer:
         open, so a writer is never the last connection and its frames would stay in `-wal`;
         a sync tool that then replaces `board.db` would have SQLite lay those old frames over
         the new file. Best effort: a reader mid-read just leaves it for next time."""
-        if not Path(f"{self.path}-wal").exists():
+        if is_server(self.path) or not Path(f"{self.path}-wal").exists():
             return
         with contextlib.suppress(sqlite3.Error):
             raw = sqlite3.connect(self.path, timeout=0.2, isolation_level=None)
@@ -130,7 +137,15 @@ class Writer:
 
     def vacuum(self) -> None:
         """Give the space of deleted rows back to the disk (VACUUM: outside any transaction,
-        briefly exclusive; the displays' short reads wait on the busy timeout)."""
+        briefly exclusive; the displays' short reads wait on the busy timeout). On a server,
+        VACUUM outside a transaction, which needs autocommit."""
+        if is_server(self.path):
+            try:
+                with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    conn.exec_driver_sql("VACUUM")
+            except DBAPIError as exc:
+                raise explain(exc, self.path) from exc
+            return
         try:
             raw = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
             try:
@@ -142,25 +157,25 @@ class Writer:
             raise explain(exc, self.path) from exc
 
     def run(self, work: Callable[[Connection], T]) -> T:
-        """Run `work` in one IMMEDIATE transaction; retry it whole while SQLite says busy."""
-        for attempt in range(1, self.retries + 1):
+        """Run `work` in one IMMEDIATE transaction; retry it whole while SQLite says busy (on
+        PostgreSQL: while the server says another transaction got there first)."""
+        retries = self.retries * 3 if is_server(self.path) else self.retries
+        for attempt in range(1, retries + 1):
             try:
                 with self.engine.begin() as conn:
                     result = work(conn)
                 self.fold_wal()
                 return result
-            except OperationalError as exc:
-                if not is_busy(exc) or attempt == self.retries:
-                    if is_busy(exc):
-                        raise BoardError(
-                            t("err.busy", tries=attempt, path=self.path), kind="locked"
-                        ) from exc
-                    raise explain(exc, self.path) from exc
-                time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
             except IntegrityError as exc:
                 raise BoardError(t("err.integrity", detail=exc.orig), kind="value") from exc
             except DBAPIError as exc:
-                raise explain(exc, self.path) from exc
+                if not is_busy(exc):
+                    raise explain(exc, self.path) from exc
+                if attempt == retries:
+                    raise BoardError(
+                        t("err.busy", tries=attempt, path=self.path), kind="locked"
+                    ) from exc
+                time.sleep(min(2.0, 0.05 * 2 ** min(attempt, 6)) * (0.5 + random.random()))
         raise AssertionError("unreachable")
 
 

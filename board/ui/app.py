@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding
@@ -29,11 +29,13 @@ from textual.binding import Binding
 from board.config import DisplayOptions, keymap_path, read_keymap
 from board.errors import BoardError
 from board.i18n import t
+from board.store.location import Where
 from board.store.source import SnapshotSource
 from board.ui.collector import IdleCollector
 from board.ui.commands import JumpProvider
 from board.ui.editing import EDIT_ACTIONS, EDIT_BINDINGS, EditActions
 from board.ui.history import HistoryReads, ZoneTrendLoaded
+from board.ui.link import ServerLink
 from board.ui.presenting import Presenting
 from board.ui.refresh import LiveRefresh
 from board.ui.screens.countdown import CountdownScreen
@@ -48,6 +50,9 @@ from board.ui.themes import THEMES
 from board.ui.widgets.header import BoardHeader, Freshness, KpiStrip
 from board.view.selections import DEPARTMENT_ORDERS, LIGHT_FILTERS, PROJECT_SORTS, ViewState
 from board.watch import DatabaseWatcher
+
+if TYPE_CHECKING:  # psycopg is an extra: imported only for a server database
+    from board.store.listen import ChangeListener
 
 SAFETY_POLL_SECONDS = 5.0
 # Pages of their own, by key and in the slideshow.
@@ -67,7 +72,7 @@ KEPT_PAGES: dict[str, type[ProjectScreen] | type[DepartmentScreen]] = {
 }
 
 
-class BoardApp(LiveRefresh, Presenting, EditActions, HistoryReads):
+class BoardApp(LiveRefresh, ServerLink, Presenting, EditActions, HistoryReads):
     """调度看板."""
 
     CSS_PATH = "board.tcss"
@@ -97,7 +102,7 @@ class BoardApp(LiveRefresh, Presenting, EditActions, HistoryReads):
 
     def __init__(
         self,
-        db: Path,
+        db: Where,
         options: DisplayOptions | None = None,
         *,
         watch: bool = True,
@@ -111,7 +116,7 @@ class BoardApp(LiveRefresh, Presenting, EditActions, HistoryReads):
         self.safety_poll = safety_poll
         self.clock = clock
         self.source = SnapshotSource(db)
-        self.watcher: DatabaseWatcher | None = None
+        self.watcher: DatabaseWatcher | ChangeListener | None = None
         self.state = ViewState()
         self.fresh = Freshness(
             polling=self.options.poll, editing=self.options.edit, every=safety_poll
@@ -130,11 +135,7 @@ class BoardApp(LiveRefresh, Presenting, EditActions, HistoryReads):
         self.load_keymap()
         self.push_screen(OverviewScreen())
         if self.watch_files:
-            self.watcher = DatabaseWatcher(self.db, self.file_event, poll=self.options.poll)
-            try:
-                self.watcher.start()
-            except OSError:
-                self.watcher = None  # the safety poll still sees every change
+            self.watcher = self.start_watcher()
         self.set_interval(self.safety_poll, self.request_refresh)
         self.request_refresh(force=True)
         self.start_slide_clock()
@@ -219,11 +220,15 @@ class BoardApp(LiveRefresh, Presenting, EditActions, HistoryReads):
         overview = self.drawable
         if overview is None:
             return
+        when = self.last_good.strftime("%H:%M") if self.last_good else "--:--"
+        lost = self.error is not None and self.error.kind in ("disconnected", "unreachable")
+        if self.link_down or lost:
+            overview.show_banner(t("banner.link_lost", time=when))
+            return
         if self.error is None:
             # Damage the full check found stays said, under a board that still reads.
             overview.show_banner(self.damaged.message if self.damaged is not None else None)
             return
-        when = self.last_good.strftime("%H:%M") if self.last_good else "--:--"
         if self.error.kind == "locked":
             message = t("banner.waiting", time=when)
         else:
@@ -449,7 +454,7 @@ def start_log(path: Path) -> None:
     root.setLevel(logging.INFO)
 
 
-def run_board(db: Path, options: DisplayOptions) -> int:
+def run_board(db: Where, options: DisplayOptions) -> int:
     """Run the board until the user quits; the exit code for the shell."""
     if options.log is not None:
         start_log(options.log)

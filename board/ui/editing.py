@@ -13,7 +13,6 @@ from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
@@ -25,6 +24,7 @@ from board.domain.codes import BLOCKER_CATEGORIES, PLEDGE_STATUSES, STAGE_DATE_C
 from board.errors import BoardError
 from board.i18n import t
 from board.store import writer as w
+from board.store.location import Where
 from board.store.values import check_date, check_optional_date, check_progress, check_text
 from board.ui.messages import WriteDone, WriteFailed
 from board.ui.screens.detail import DetailScreen
@@ -103,7 +103,7 @@ class EditActions(App[int]):
     """The edit keys and the write workers (a room of BoardApp)."""
 
     # Given by BoardApp (the board by LiveRefresh); declared for the type checker.
-    db: Path
+    db: Where
     board: Board | None
 
     if TYPE_CHECKING:

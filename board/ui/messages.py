@@ -68,3 +68,11 @@ class WriteFailed(Message):
         super().__init__()
         self.error = error
         self.edit = edit
+
+
+class LinkChanged(Message):
+    """The server listener lost its connection (`up` False) or has it again."""
+
+    def __init__(self, up: bool) -> None:
+        super().__init__()
+        self.up = up

@@ -40,6 +40,9 @@ from board.view.board import Board
 from board.view.slideshow import Slideshow
 from board.watch import DatabaseWatcher
 
+if TYPE_CHECKING:  # psycopg is an extra: imported only for a server database
+    from board.store.listen import ChangeListener
+
 HIGHLIGHT_SECONDS = 3.0
 # After the first board, when the kept detail pages are built (the first paint is done by then).
 PREPARE_PAGES_AFTER = 0.5
@@ -61,7 +64,7 @@ class LiveRefresh(App[int]):
     clock: Callable[[], datetime]  # wall time for "updated HH:MM:SS" (tests pin it)
     fresh: Freshness
     slideshow: Slideshow
-    watcher: DatabaseWatcher | None
+    watcher: DatabaseWatcher | ChangeListener | None  # ChangeListener: a server database
 
     if TYPE_CHECKING:
 

@@ -27,6 +27,7 @@ from board.exchange.ledger.report import LedgerRefused, LedgerResult
 from board.exchange.sheets import find_sheet, header_key
 from board.i18n import t
 from board.store import writer as w
+from board.store.location import Where
 
 
 def hint_of(table: str | None) -> Kind | None:
@@ -51,7 +52,7 @@ def tables_of(
 
 
 def import_ledger(
-    db: Path, source: Path, options: Options, today: date, *, sheet: str | None,
+    db: Where, source: Path, options: Options, today: date, *, sheet: str | None,
     hint: Kind | None,
 ) -> LedgerResult:  # fmt: skip
     """Plan every row of every ledger table; refuse all of it (LedgerRefused) or write all."""
@@ -79,7 +80,7 @@ def hint_from_sheet(source: Path, sheet: str | None) -> Kind | None:
 
 
 def import_any(
-    db: Path, source: Path, options: Options, today: date
+    db: Where, source: Path, options: Options, today: date
 ) -> ImportResult | LedgerResult:
     """board's own file through board's importer; any other file as an office ledger."""
     sheet, hint = options.sheet, hint_from_sheet(source, options.sheet)
