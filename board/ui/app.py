@@ -31,7 +31,7 @@ from board.errors import BoardError
 from board.i18n import t
 from board.store.location import Where
 from board.store.source import SnapshotSource
-from board.ui.collector import IdleCollector
+from board.ui.collector import IdleCollector, limit_malloc_arenas
 from board.ui.commands import JumpProvider
 from board.ui.editing import EDIT_ACTIONS, EDIT_BINDINGS, EditActions
 from board.ui.history import HistoryReads, ZoneTrendLoaded
@@ -123,6 +123,7 @@ class BoardApp(LiveRefresh, ServerLink, Presenting, EditActions, HistoryReads):
         )
         self.theme_key = self.options.theme
         self._signals: list[tuple[signal.Signals, signal._HANDLER]] = []
+        limit_malloc_arenas()  # before the workers' threads allocate (see collector.py)
         self.collector = IdleCollector(self)
         for theme in THEMES.values():
             self.register_theme(theme)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,6 +33,27 @@ LONGEST_SECONDS = 15.0
 THOROUGH_SECONDS = 60.0
 NEVER = 1_000_000  # gen1 collections before an automatic full one: never, in practice
 log = logging.getLogger("board.collector")
+
+
+# Glibc gives each thread that allocates its own malloc arena (up to 8 per core); the board's
+# reads run on short-lived worker threads, and what one arena frees the others do not reuse, so
+# resident memory climbed in steps of a few MB for many minutes. Two arenas are plenty here.
+ARENAS = 2
+M_ARENA_MAX = -8  # glibc's mallopt parameter number
+
+
+def limit_malloc_arenas() -> bool:
+    """Cap glibc's malloc arenas (Linux with glibc only; elsewhere nothing happens)."""
+    if sys.platform != "linux":
+        return False
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.mallopt(M_ARENA_MAX, ARENAS))
+    except (OSError, AttributeError):  # musl and others: no mallopt, or not this one
+        return False
 
 
 @contextmanager

@@ -84,7 +84,11 @@ def test_folder_deleted_and_made_again_is_watched_again(
     good = tmp_path / "good.db"
     shutil.copy(db, good)
     shutil.rmtree(folder)
-    assert not watcher.attached  # the watch died with its folder: the board must say so
+    # The watch dies with its folder (the board must say so) once inotify tells its thread.
+    deadline = time.monotonic() + 10
+    while watcher.attached and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not watcher.attached
     watcher.ensure()  # the folder is missing: noted, nothing to watch yet
     assert watcher.ensure() is False  # and not again on every check while it stays missing
     assert not watcher.attached
