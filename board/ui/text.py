@@ -92,11 +92,15 @@ def light_text(light: Light, family: str = "dark", word: bool = True, aligned: b
 
 
 def phrase_width() -> int:
-    """Cells of the longest due phrase in the UI language (逾期 99 天 / 99 d overdue)."""
+    """Cells of the longest due phrase in the UI language (还剩 116 天 / 116 d overdue): three
+    digits, so that a phrase is never cut (two cut 还剩 116 天 to 还剩 116…)."""
     return max(
-        cell_len(t("days.overdue", days=99)),
-        cell_len(t("days.left", days=99)),
+        cell_len(t("days.overdue", days=999)),
+        cell_len(t("days.left", days=999)),
         cell_len(t("days.today")),
     )
 
 
+def pad_whole(value: str, width: int) -> str:
+    """`value` padded with spaces to `width` cells, never cut (a figure stays whole)."""
+    return value + " " * max(0, width - cell_len(value))

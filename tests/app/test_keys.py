@@ -9,9 +9,10 @@ import pytest
 from board.cli import DisplayOptions
 from board.domain.status import Light
 from board.ui.app import BoardApp
-from board.ui.screens.detail import DepartmentScreen, ProjectScreen
+from board.ui.screens.department import DepartmentScreen
 from board.ui.screens.modals import DepartmentPicker, HelpScreen
 from board.ui.screens.overview import OverviewScreen
+from board.ui.screens.project import ProjectScreen
 from board.ui.widgets.departments import DepartmentCards
 from board.ui.widgets.projects import ProjectsTable
 from tests.conftest import TODAY, make_app, settle, text_of, wait_for, write_sql

@@ -38,7 +38,8 @@ from board.i18n import zh_cn
 from board.store.demo import build_demo
 from board.store.migrations import SCHEMA_VERSION
 from board.ui.app import BoardApp
-from board.ui.screens.detail import DepartmentScreen, ProjectScreen
+from board.ui.screens.department import DepartmentScreen
+from board.ui.screens.project import ProjectScreen
 from board.ui.widgets.departments import DepartmentCards
 from board.ui.widgets.projects import ProjectsTable
 from tests.conftest import TODAY, make_app, settle, text_of, wait_for, write_sql

@@ -37,8 +37,13 @@ class KeyBar(Static):
 
     def on_mount(self) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
-        # A screen says which keys work on it (KEY_HINTS); the overview's are the default.
-        for key, label in getattr(self.screen, "KEY_HINTS", HINTS):
+        # A screen says which keys work on it (KEY_HINTS); the overview's are the default. Its
+        # EDIT_HINTS (the edit keys that act on it) come after its first two in --edit.
+        hints = list(getattr(self.screen, "KEY_HINTS", HINTS))
+        options = getattr(self.app, "options", None)
+        if getattr(options, "edit", False):
+            hints[2:2] = getattr(self.screen, "EDIT_HINTS", ())
+        for key, label in hints:
             text.append(f" {key} ", style="reverse")
             text.append(f" {t(label)}  ")
         self.update(text)

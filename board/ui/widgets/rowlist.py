@@ -1,0 +1,60 @@
+"""A selectable list on a detail page that is as tall as its rows (a department's pledges, a
+project's milestones), scrolled with the page around it.
+
+A card list of its own height (`height: auto` under a scroll) stayed at the size it had when
+the page was built: its rows grow without a layout (scrolling.set_virtual_size), so the
+department page showed five of its pledges, or none, above thirty empty lines. Here the list
+sets its height to its lines whenever that changes, has no scrollbar of its own, and moves the
+page's scroll so that the row under its cursor stays in sight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.geometry import Region
+from textual.widget import Widget
+
+from board.ui.widgets.cards import Card, CardList
+
+
+class RowList(CardList):
+    """Cards one under another, the page scrolling to follow the cursor."""
+
+    DEFAULT_CSS = """
+    RowList { height: auto; overflow-y: hidden; overflow-x: hidden; border: none;
+              background: $surface; }
+    RowList:focus { background-tint: $foreground 5%; }
+    """
+
+    @property
+    def text_width(self) -> int:
+        """Cells a line may use: the width less the one-cell margin each line starts with (no
+        scrollbar here: the page scrolls)."""
+        return max(20, (self.size.width or 77) - 1)
+
+    @property
+    def lines(self) -> int:
+        return sum(card.height for card in self._cards)
+
+    def show_cards(self, cards: Sequence[Card]) -> None:
+        super().show_cards(cards)
+        lines = max(1, sum(card.height for card in cards))
+        if self.styles.height is None or self.styles.height.value != lines:
+            self.styles.height = lines
+
+    def scroll_to_highlight(self) -> None:
+        index = self.highlighted
+        page = self.parent
+        if index is None or not (0 <= index < len(self._cards)) or not isinstance(page, Widget):
+            return
+        top = self.virtual_region.y + self._tops[index]
+        card = self._cards[index]
+        region = Region(0, top, self.size.width or 1, card.height)
+        if index == self._first_selectable():  # the first row brings the list's header along
+            start = self.virtual_region.y
+            region = Region(0, start, region.width, top + card.height - start)
+        page.scroll_to_region(region, animate=False, immediate=True)
+
+    def _first_selectable(self) -> int | None:
+        return next((i for i, c in enumerate(self._cards) if c.selectable), None)
