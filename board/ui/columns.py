@@ -11,6 +11,7 @@ content on a detail page is read in full). A CJK character is two cells, as Rich
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -119,6 +120,46 @@ def _share(
     return out
 
 
+# Chinese line breaking (避头尾): no line starts with a closing mark, none ends with an opening one.
+CLOSING = frozenset("，。、；：？！）》」』】〕…%,.;:?!)")
+OPENING = frozenset("（《「『【〔(")
+TOKENS = re.compile(r"[!-~]+\s*|\S\s*|\s+")  # a Latin word, or any one other character
+
+
+def wrapped(cell: Text, width: int) -> list[Text]:
+    """`cell` in lines of at most `width` cells: words of Latin letters kept whole where they
+    fit, CJK broken between any two characters, but never a line opening with ，or ） nor
+    one ending with （ (the break moves one character back)."""
+    plain = cell.plain
+    cuts: list[int] = []
+    used = 0
+
+    def cut_at(at: int) -> int:
+        """Break before `at` (or one character sooner, for the marks); the cells carried."""
+        previous = cuts[-1] if cuts else 0
+        if at - 1 > previous and (plain[at] in CLOSING or plain[at - 1] in OPENING):
+            at -= 1
+        cuts.append(at)
+        return cell_len(plain[at:index])
+
+    for match in TOKENS.finditer(plain):
+        token, start = match.group(), match.start()
+        index = start
+        if used and used + cell_len(token.rstrip()) > width:
+            used = cut_at(start)
+        for n, char in enumerate(token):  # a token wider than a line is folded
+            index = start + n
+            size = cell_len(char)
+            if used + size > width and not char.isspace():
+                used = cut_at(index)
+            used += size
+    adjusted = sorted(set(cuts))
+    pieces = list(cell.divide(adjusted))
+    for piece in pieces:
+        piece.rstrip()
+    return pieces
+
+
 def _fitted(cell: Text, width: int, last: bool) -> Text:
     text = cell.copy()
     text.no_wrap = True
@@ -160,7 +201,7 @@ def lay_out(
                 out.append(" " * GAP)
                 start += GAP
             if last and columns[i].wrap and row[i].cell_len > size > 0:
-                pieces = list(row[i].wrap(wrap_console(), size, overflow="fold"))
+                pieces = wrapped(row[i], size)
                 if len(pieces) > max_lines:
                     kept = pieces[max_lines - 1].copy()
                     kept.append("…")

@@ -58,3 +58,17 @@ class RowList(CardList):
 
     def _first_selectable(self) -> int | None:
         return next((i for i, c in enumerate(self._cards) if c.selectable), None)
+
+    def action_cursor(self, step: int) -> None:
+        """Past its first or last row, the cursor keys scroll the page on (the rest of the
+        page is read with the same keys)."""
+        start = self.highlighted if self.highlighted is not None else -step
+        if self._step(start, step) is not None:
+            super().action_cursor(step)
+            return
+        page = self.parent
+        if isinstance(page, Widget):
+            if step > 0:
+                page.scroll_down(animate=False)
+            else:
+                page.scroll_up(animate=False)
