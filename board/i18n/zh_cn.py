@@ -858,4 +858,5 @@ STRINGS: dict[str, str] = {
     "field.milestone_due": "截止日期（YYYY-MM-DD）",
     "field.milestone_unit": "责任单位（可空）",
     "edit.already_done": "该节点已完成（完成日期不变）",
+    "key.done_short": "完成",
 }

@@ -229,6 +229,7 @@ async def test_milestone_edit_keys_write_and_the_page_updates(demo_db: Path) -> 
         assert app.focused is timeline
         bar = text_of(page.query_one("KeyBar"))
         assert "新增节点" in bar
+        assert ("M", "新增节点") in app.help_rows()
         # M: a new milestone; an unknown unit is refused in one line, nothing written.
         await pilot.press("M")
         await wait_for(pilot, lambda: isinstance(app.screen, FormScreen), what="form")

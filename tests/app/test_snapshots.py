@@ -75,7 +75,11 @@ async def project(pilot: Pilot[Any]) -> None:
     await ready(pilot)
     await pilot.press("1", "enter")  # the projects panel, its first (worst) row
     await wait_for_screen(pilot, "ProjectScreen")
-    assert_shows(pilot, "北区供水管网及加压泵站工程", "亮灯原因")
+    # The 趋势 line is read in a worker after the page shows: the snapshot waits for it.
+    trend = pilot.app.screen.query_one("#trend-text")
+    await wait_for(pilot, lambda: bool(str(trend.content)), what="the trend line")
+    await pilot.pause()
+    assert_shows(pilot, "北区供水管网及加压泵站工程", "亮灯原因", "趋势", "关键节点")
 
 
 async def department(pilot: Pilot[Any]) -> None:
@@ -104,9 +108,12 @@ async def since(pilot: Pilot[Any]) -> None:
         "'2026-12-31' FROM departments WHERE name = '赵家坟村';",
     )
     await wait_for(
-        pilot, lambda: app.board.since.since is not None  # type: ignore[attr-defined]
-        and app.board.since.since.isoformat() == "2026-11-15"  # type: ignore[attr-defined]
-        and len(app.board.since.items) > 2,  # type: ignore[attr-defined]
+        pilot,
+        lambda: (
+            app.board.since.since is not None  # type: ignore[attr-defined]
+            and app.board.since.since.isoformat() == "2026-11-15"  # type: ignore[attr-defined]
+            and len(app.board.since.items) > 2
+        ),  # type: ignore[attr-defined]
         what="report with the crafted changes",
     )
     await pilot.press("c")

@@ -50,6 +50,7 @@ class DepartmentScreen(DetailScreen):
     """One department, live."""
 
     AUTO_FOCUS = "PledgeList"
+    EDIT_HINTS = (("a", "key.add_pledge"), ("x", "key.done_short"), ("u", "key.edit_due"))
     DEFAULT_CSS = "DepartmentScreen #detail-head { padding: 0 1; }"
 
     def __init__(self, board: Board, family: str, department_id: int) -> None:

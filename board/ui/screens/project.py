@@ -32,7 +32,7 @@ from board.view.words import clean, money, pipeline, progress_bar
 
 CHANGES_SHOWN = 12
 # The edit keys that act on this page, for its key bar in --edit (help lists them all).
-EDIT_HINTS = (("M", "key.add_milestone"), ("x", "key.mark_done"), ("u", "key.edit_due"))
+EDIT_HINTS = (("M", "key.add_milestone"), ("x", "key.done_short"), ("u", "key.edit_due"))
 
 
 class MilestoneList(RowList):

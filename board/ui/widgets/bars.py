@@ -41,8 +41,11 @@ class KeyBar(Static):
         # EDIT_HINTS (the edit keys that act on it) come after its first two in --edit.
         hints = list(getattr(self.screen, "KEY_HINTS", HINTS))
         options = getattr(self.app, "options", None)
-        if getattr(options, "edit", False):
-            hints[2:2] = getattr(self.screen, "EDIT_HINTS", ())
+        edit_hints = getattr(self.screen, "EDIT_HINTS", ())
+        if getattr(options, "edit", False) and edit_hints:
+            # A coordinator editing is not presenting: the slideshow key gives way (80 cells).
+            hints = [hint for hint in hints if hint[0] != "p"]
+            hints[2:2] = edit_hints
         for key, label in hints:
             text.append(f" {key} ", style="reverse")
             text.append(f" {t(label)}  ")
