@@ -233,9 +233,16 @@ class AlignedRows:
         self.rows = rows
         self.columns = columns
         self.header = header
+        # Textual renders a Static to measure its height and again to draw it: laid out once
+        # per width.
+        self._laid: dict[int, tuple[Text | None, list[Text]]] = {}
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        head, lines = lay_out(self.rows, self.columns, options.max_width, self.header)
+        laid = self._laid.get(options.max_width)
+        if laid is None:
+            laid = lay_out(self.rows, self.columns, options.max_width, self.header)
+            self._laid[options.max_width] = laid
+        head, lines = laid[0].copy() if laid[0] is not None else None, laid[1]
         if head is not None:
             head.stylize("dim")
             yield head

@@ -41,12 +41,17 @@ class Rows:
             return Text(t("detail.none"), style="dim")
         return AlignedRows([cells for _id, cells in self.rows], self.columns, self.header)
 
-    def cards(self, width: int) -> list[Card]:
-        """A header (not selectable) and one card per row, laid out at `width` cells."""
+    def cards(self, width: int, title: Text | None = None) -> list[Card]:
+        """The list's title and header (not selectable), then one card per row, laid out at
+        `width` cells."""
+        cards = [Card(id="title", prompt=title, selectable=False)] if title is not None else []
         if not self.rows:
-            return [Card(id="none", prompt=Text(t("detail.none"), style="dim"), selectable=False)]
+            none = Text(t("detail.none"), style="dim")
+            return [*cards, Card(id="none", prompt=none, selectable=False)]
         head, lines = lay_out([c for _id, c in self.rows], self.columns, width, self.header)
-        cards = [Card(id="header", prompt=head or Text(""), selectable=False)]
+        if head is not None:
+            head.stylize("dim")
+        cards.append(Card(id="header", prompt=head or Text(""), selectable=False))
         cards += [
             Card(id=ident, prompt=line) for (ident, _c), line in zip(self.rows, lines, strict=True)
         ]

@@ -16,6 +16,7 @@ from textual.geometry import Region
 from textual.widget import Widget
 
 from board.ui.widgets.cards import Card, CardList
+from board.ui.widgets.scrolling import clear_strips
 
 
 class RowList(CardList):
@@ -32,6 +33,19 @@ class RowList(CardList):
         """Cells a line may use: the width less the one-cell margin each line starts with (no
         scrollbar here: the page scrolls)."""
         return max(20, (self.size.width or 77) - 1)
+
+    def on_resize(self) -> None:
+        """Only a new width changes the rows (they are laid out to it), and only this page's:
+        the list's height changes with every row shown, and the card lists' way (redraw the
+        whole board) cost a second draw of the overview at each Enter (40 ms at 10,000)."""
+        width = self.size.width
+        if width == getattr(self, "_laid_width", None):
+            return
+        self._laid_width = width
+        clear_strips(self._strips)
+        redraw = getattr(self.screen, "render_board", None)
+        if callable(redraw) and getattr(self.screen, "composed", False):
+            self.call_after_refresh(redraw)
 
     @property
     def lines(self) -> int:
