@@ -51,6 +51,13 @@ def list_lines(rows: RowList) -> list[str]:
     return [rows.render_line(y).text.rstrip() for y in range(rows.size.height)]
 
 
+def timeline_rows(page: ProjectScreen) -> tuple[str, list[str]]:
+    """The timeline's header line and its rows (under the 关键节点 title)."""
+    lines = list_lines(page.query_one(MilestoneList))
+    header = next(i for i, line in enumerate(lines) if "截止" in line or "Due" in line)
+    return lines[header], lines[header + 1 :]
+
+
 def start_cell(line: str, piece: str) -> int:
     return cell_len(line[: line.index(piece)])
 
@@ -95,9 +102,8 @@ async def test_the_project_page_at_80x24_keeps_every_figure_whole_and_aligned(
         blockers = [line for line in body if "还剩 3 天" in line or "还剩 10 天" in line]
         assert len(blockers) == 2
         # The timeline: a header, then each milestone with its deadline and light word.
-        timeline = list_lines(page.query_one(MilestoneList))
-        assert "截止" in timeline[0] and "责任单位" in timeline[0]
-        rows = timeline[1:]
+        header, rows = timeline_rows(page)
+        assert "责任单位" in header
         assert rows and all(DATE.search(line) for line in rows)
         assert any("完成 2026-" in line for line in rows)
         assert len({start_cell(line, DATE.search(line).group()) for line in rows}) == 1  # type: ignore[union-attr]
@@ -115,7 +121,7 @@ async def test_the_timeline_lists_the_milestones_by_due_date_with_their_lights(
             "SELECT m.name, m.due_on, m.done_on FROM milestones m JOIN projects p "
             "ON p.id = m.project_id WHERE p.code = 'KF-03' ORDER BY m.due_on, m.sort_order",
         )
-        rows = list_lines(page.query_one(MilestoneList))[1:]
+        _header, rows = timeline_rows(page)
         assert len(rows) == len(expected) >= 3
         for line, (name, due, done) in zip(rows, expected, strict=True):
             assert name in line and due in line
@@ -302,3 +308,19 @@ async def test_milestone_edit_keys_write_and_the_page_updates(demo_db: Path) -> 
             ),
             what="due on the page",
         )
+
+
+async def test_the_trend_words_stay_whole_at_80_columns_in_english(demo_db: Path) -> None:
+    """The figure after 序时 / scheduled was cut when the line and its words shared 80 cells."""
+    from board.i18n import set_language
+
+    set_language("en")
+    app = make_app(demo_db)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        page = await open_project(app, pilot, "KF-03")
+        words = page.query_one("#trend-text", Static)
+        await wait_for(pilot, lambda: "scheduled" in text_of(words), what="trend words")
+        shown = text_of(words).strip()
+        assert re.search(r"scheduled \d+%$", shown), shown
+        assert cell_len(shown) <= words.content_region.width

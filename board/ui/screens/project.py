@@ -57,7 +57,7 @@ class ProjectScreen(DetailScreen):
     ProjectScreen #trend-label { width: auto; text-style: bold; }
     ProjectScreen #trend-line { width: 1fr; max-width: 48; margin: 0 2; visibility: hidden; }
     ProjectScreen #trend-line.-on { visibility: visible; }
-    ProjectScreen #trend-text { width: 1fr; }
+    ProjectScreen #trend-text { width: 1fr; min-width: 40; }
     """
 
     def __init__(self, board: Board, family: str, project_id: int) -> None:
