@@ -102,18 +102,20 @@ async def since(pilot: Pilot[Any]) -> None:
     db = app.db  # type: ignore[attr-defined]
     write_sql(
         db,
-        "INSERT INTO meetings (held_on, title) VALUES ('2026-11-15', '上次调度会');"
+        "BEGIN; INSERT INTO meetings (held_on, title) VALUES ('2026-11-15', '上次调度会');"
         "UPDATE projects SET stage = 'started', started_on = '2026-11-29' WHERE code = 'KF-11';"
         "INSERT INTO pledges (department_id, content, due_on) SELECT id, '新表态：月底前完成征地', "
-        "'2026-12-31' FROM departments WHERE name = '赵家坟村';",
+        "'2026-12-31' FROM departments WHERE name = '赵家坟村'; COMMIT;",
     )
+    # One commit, and the board waited for until it shows the last of it (three commits
+    # let the snapshot catch the report between two of them).
     await wait_for(
         pilot,
         lambda: (
             app.board.since.since is not None  # type: ignore[attr-defined]
             and app.board.since.since.isoformat() == "2026-11-15"  # type: ignore[attr-defined]
-            and len(app.board.since.items) > 2
-        ),  # type: ignore[attr-defined]
+            and any("月底前完成征地" in i.text for i in app.board.since.items)  # type: ignore[attr-defined]
+        ),
         what="report with the crafted changes",
     )
     await pilot.press("c")
