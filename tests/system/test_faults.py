@@ -1114,7 +1114,10 @@ async def test_hostile_content_is_shown_as_typed_and_bad_rows_as_bad(demo_db: Pa
             screen = app.screen
             assert isinstance(screen, ProjectScreen)
             title = text_of(screen.query_one("#detail-title"))
-            body = text_of(screen.query_one("#detail-body"))
+            body = text_of(screen.query_one("#detail-head")) + text_of(
+                screen.query_one("#detail-body")
+            )
+            body += "".join(p for p, _ in screen.query_one("#milestones")._prompts.values())  # type: ignore[attr-defined]
             assert no_control_characters(title + body), code
             assert expected_title.get(code, "") in title, (code, title)
             if code in ("H-DATES", "H-CODES", "H-INF", "H-LONGBAD"):
