@@ -324,3 +324,40 @@ async def test_the_trend_words_stay_whole_at_80_columns_in_english(demo_db: Path
         shown = text_of(words).strip()
         assert re.search(r"scheduled \d+%$", shown), shown
         assert cell_len(shown) <= words.content_region.width
+
+
+async def test_a_live_change_to_the_timeline_leaves_the_page_where_it_is_read(
+    demo_db: Path,
+) -> None:
+    """In --edit the timeline has the cursor; someone reading the page's end stays there when
+    another process adds a milestone (the refresh pulled the page back up to the timeline's
+    cursor); the keys still bring the page along, and j past the last milestone scrolls on."""
+    app = make_app(demo_db, options=DisplayOptions(today=TODAY, edit=True))
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        page = await open_project(app, pilot, "KF-03")
+        timeline = page.query_one(MilestoneList)
+        scroll = page.query_one("#detail-scroll")
+        assert app.focused is timeline and scroll.scroll_y == 0
+        scroll.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        bottom = scroll.scroll_y
+        assert bottom > 10
+        write_sql(
+            demo_db,
+            "INSERT INTO milestones (project_id, name, due_on, sort_order) SELECT id, "
+            "'临时节点', '2026-12-03', 1 FROM projects WHERE code = 'KF-03';",
+        )
+        await wait_for(
+            pilot, lambda: any("临时节点" in line for line in list_lines(timeline)), what="row"
+        )
+        await pilot.pause(0.2)
+        assert scroll.scroll_y >= bottom - 1
+        await pilot.press("home")
+        await pilot.pause()
+        assert scroll.scroll_y < bottom
+        await pilot.press("end")
+        await pilot.pause()
+        at_last = scroll.scroll_y
+        await pilot.press("j")
+        await wait_for(pilot, lambda: scroll.scroll_y > at_last, what="page scrolls on")

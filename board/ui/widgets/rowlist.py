@@ -57,7 +57,18 @@ class RowList(CardList):
         if self.styles.height is None or self.styles.height.value != lines:
             self.styles.height = lines
 
+    def move_to(self, index: int) -> None:
+        self._moving = True  # a key moved the cursor: the page follows it
+        try:
+            super().move_to(index)
+        finally:
+            self._moving = False
+
     def scroll_to_highlight(self) -> None:
+        """Bring the cursor's row into the page's view, when a key moved it: a page that is
+        opened or refreshed stays where it is (it opened scrolled to its timeline)."""
+        if not getattr(self, "_moving", False):
+            return
         index = self.highlighted
         page = self.parent
         if index is None or not (0 <= index < len(self._cards)) or not isinstance(page, Widget):
