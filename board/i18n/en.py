@@ -851,4 +851,5 @@ STRINGS: dict[str, str] = {
     "field.milestone_unit": "Responsible unit (optional)",
     "edit.already_done": "This milestone is already done (its done date stays)",
     "key.done_short": "Done",
+    "trend.reading": "reading…",
 }

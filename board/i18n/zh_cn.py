@@ -859,4 +859,5 @@ STRINGS: dict[str, str] = {
     "field.milestone_unit": "责任单位（可空）",
     "edit.already_done": "该节点已完成（完成日期不变）",
     "key.done_short": "完成",
+    "trend.reading": "读取中…",
 }

@@ -361,3 +361,22 @@ async def test_a_live_change_to_the_timeline_leaves_the_page_where_it_is_read(
         at_last = scroll.scroll_y
         await pilot.press("j")
         await wait_for(pilot, lambda: scroll.scroll_y > at_last, what="page scrolls on")
+
+
+async def test_the_kept_page_never_shows_the_last_projects_trend(demo_db: Path) -> None:
+    """The project page is one kept screen: shown for another project, its 趋势 is cleared
+    until that project's own line is read (it showed the previous project's meanwhile)."""
+    app = make_app(demo_db)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        page = await open_project(app, pilot, "KF-03")
+        line = page.query_one("#trend-line", Sparkline)
+        await wait_for(pilot, lambda: len(line.data or []) > 1, what="first trend")
+        await pilot.press("escape")
+        await pilot.pause()
+        other = project_id(app, "KF-10")
+        app.read_project_trend = lambda _ident: None  # type: ignore[method-assign,assignment]
+        app.open_project(other)
+        await pilot.pause()
+        assert app.screen is page and page.project_id == other
+        assert not line.data and "读取中" in text_of(page.query_one("#trend-text"))

@@ -77,7 +77,11 @@ async def project(pilot: Pilot[Any]) -> None:
     await wait_for_screen(pilot, "ProjectScreen")
     # The 趋势 line is read in a worker after the page shows: the snapshot waits for it.
     trend = pilot.app.screen.query_one("#trend-text")
-    await wait_for(pilot, lambda: bool(str(trend.content)), what="the trend line")
+    await wait_for(
+        pilot,
+        lambda: bool(str(trend.content)) and "读取中" not in str(trend.content),
+        what="the trend line",
+    )
     await pilot.pause()
     assert_shows(pilot, "北区供水管网及加压泵站工程", "亮灯原因", "趋势", "关键节点")
 

@@ -64,6 +64,7 @@ class ProjectScreen(DetailScreen):
         super().__init__(board, family)
         self.project_id = project_id
         self.trend_asked: tuple[object, ...] | None = None  # what the last trend read was for
+        self.trend_for: int | None = None  # the project whose trend is drawn
 
     @property
     def ident(self) -> int:
@@ -136,6 +137,13 @@ class ProjectScreen(DetailScreen):
         timeline.show_cards(rows.cards(timeline.text_width, section(t("detail.milestones"))))
         body.update(self.body(project))
         self.query_one("#trend").set_class(board.snapshot.sprint is not None, "-on")
+        if self.trend_for != project.id:  # the kept page showed another project's line
+            self.trend_for = project.id
+            line = self.query_one("#trend-line", Sparkline)
+            line.data = []
+            line.set_class(False, "-on")
+            words = self.query_one("#trend-text", Static)
+            words.update(Text(t("trend.reading"), style="dim"), layout=False)
         if self.is_current:
             self.ask_trend()
 
