@@ -39,10 +39,12 @@ from board.ui.link import ServerLink
 from board.ui.presenting import Presenting
 from board.ui.refresh import LiveRefresh
 from board.ui.screens.countdown import CountdownScreen
-from board.ui.screens.detail import DepartmentScreen, DetailScreen, ProjectScreen
+from board.ui.screens.department import DepartmentScreen
+from board.ui.screens.detail import DetailScreen
 from board.ui.screens.milestones import WeekMilestonesScreen
 from board.ui.screens.modals import DepartmentPicker, HelpScreen
 from board.ui.screens.overview import OverviewScreen
+from board.ui.screens.project import ProjectScreen
 from board.ui.screens.since import SinceScreen
 from board.ui.screens.sprint import SprintScreen
 from board.ui.textual_private import keys_for, start_installed_screen

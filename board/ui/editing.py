@@ -25,6 +25,8 @@ from board.errors import BoardError
 from board.i18n import t
 from board.store import writer as w
 from board.store.location import Where
+from board.store.milestones import add_milestone
+from board.store.milestones import milestones as milestones_table
 from board.store.values import check_date, check_optional_date, check_progress, check_text
 from board.ui.messages import WriteDone, WriteFailed
 from board.ui.screens.detail import DetailScreen
@@ -44,6 +46,7 @@ EDIT_ACTIONS = frozenset(
         "edit_stage",
         "edit_progress",
         "add_blocker",
+        "add_milestone",
     }
 )
 
@@ -57,14 +60,18 @@ EDIT_BINDINGS = [
     Binding("g", "edit_stage", "key.edit_stage", id="edit.stage"),
     Binding("v", "edit_progress", "key.edit_progress", id="edit.progress"),
     Binding("b", "add_blocker", "key.add_blocker", id="edit.add_blocker"),
+    Binding("M", "add_milestone", "key.add_milestone", id="edit.add_milestone"),
 ]
+# A row that belongs to another stands for it where its own kind is not wanted: with a
+# milestone under the cursor, the project keys (g, v, b, n, M) act on its project.
+PARENTS = {"milestone": "project"}
 
 
 @dataclass(frozen=True)
 class Target:
     """What the edit keys act on: the row under the cursor, by kind and id."""
 
-    kind: str  # pledge | project | department | blocker
+    kind: str  # pledge | project | department | blocker | milestone
     ident: int
 
 
@@ -72,13 +79,18 @@ class Target:
 class Edit:
     """A change to one row, made against `version` (None: no check, e.g. an insert)."""
 
-    what: str  # pledge | project | blocker
+    what: str  # pledge | project | blocker | milestone
     ident: int
     changes: dict[str, Any]
     version: int | None
 
     def work(self) -> Callable[[Connection], w.Change]:
-        table = {"pledge": w.pledges, "project": w.projects, "blocker": w.blockers}[self.what]
+        table = {
+            "pledge": w.pledges,
+            "project": w.projects,
+            "blocker": w.blockers,
+            "milestone": milestones_table,
+        }[self.what]
         return lambda conn: w.guarded_update(
             conn, table, self.what, self.ident, self.changes, self.version
         )
@@ -137,11 +149,16 @@ class EditActions(App[int]):
             "project": board.projects,
             "department": board.departments,
             "blocker": {b.id: b for b in board.snapshot.blockers},
+            "milestone": {m.id: m for m in board.snapshot.milestones},
         }
         return rows[target.kind].get(target.ident)
 
     def need(self, *kinds: str) -> tuple[Target, Any] | None:
         target = self.edit_target()
+        if target is not None and target.kind not in kinds and PARENTS.get(target.kind) in kinds:
+            child = self.row(target)
+            if child is not None:
+                target = Target(PARENTS[target.kind], child.project_id)
         if target is None or target.kind not in kinds:
             self.notify(
                 t("edit.no_target", kinds="/".join(t(f"what.{k}") for k in kinds)),
@@ -192,13 +209,18 @@ class EditActions(App[int]):
     # Keys -----------------------------------------------------------------------------------------
 
     def action_mark_done(self) -> None:
-        found = self.need("pledge", "blocker")
+        found = self.need("pledge", "blocker", "milestone")
         if found is None:
             return
         target, row = found
         today = self.today().isoformat()
         if target.kind == "pledge":
             edit = Edit("pledge", row.id, {"status": "done", "done_on": today}, row.version)
+        elif target.kind == "milestone":
+            if row.is_done:  # done keeps the day it was done
+                self.notify(t("edit.already_done"), severity="warning", timeout=3)
+                return
+            edit = Edit("milestone", row.id, {"done_on": today}, row.version)
         else:
             edit = Edit("blocker", row.id, {"resolved_on": today}, row.version)
 
@@ -250,17 +272,38 @@ class EditActions(App[int]):
         )
 
     def action_edit_due(self) -> None:
-        found = self.need("pledge")
+        found = self.need("pledge", "milestone")
+        if found is None:
+            return
+        target, row = found
+        initial = row.due_on.isoformat() if row.due_on else ""
+        label = t("field.milestone_due" if target.kind == "milestone" else "field.due")
+        field = Field("due_on", label, initial, check_date, "YYYY-MM-DD")
+        title = "edit.title_milestone_due" if target.kind == "milestone" else "edit.title_due"
+        self.form(
+            self.titled(title, row),
+            [field],
+            lambda v: self.apply_edit(
+                Edit(target.kind, row.id, {"due_on": v["due_on"]}, row.version)
+            ),
+        )
+
+    def action_add_milestone(self) -> None:
+        """M on a project page: a new milestone at the end of its timeline."""
+        found = self.need("project")
         if found is None:
             return
         _target, row = found
-        initial = row.due_on.isoformat() if row.due_on else ""
-        field = Field("due_on", t("field.due"), initial, check_date, "YYYY-MM-DD")
-        self.form(
-            self.titled("edit.title_due", row),
-            [field],
-            lambda v: self.apply_edit(Edit("pledge", row.id, {"due_on": v["due_on"]}, row.version)),
-        )
+        fields = [
+            Field("name", t("field.milestone"), "", lambda v: check_text(v, t("field.milestone"))),
+            Field("due_on", t("field.milestone_due"), "", check_date, "YYYY-MM-DD"),
+            Field("department", t("field.milestone_unit"), "", lambda v: v.strip() or None),
+        ]
+
+        def save(v: dict[str, Any]) -> None:
+            self.write(lambda c: add_milestone(c, row.id, v["name"], v["due_on"], v["department"]))
+
+        self.form(self.titled("edit.title_add_milestone", row), fields, save)
 
     def action_edit_note(self) -> None:
         found = self.need("pledge", "project", "blocker")

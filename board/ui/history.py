@@ -1,6 +1,7 @@
 """Reading history for the pages that draw it (冲刺进度, a project's 趋势), off the UI thread.
 
-A trend is read only while a page shows it: a worker asks the store (a short read on a
+A trend is read only while a page shows it (the 冲刺进度 page; a project page when it is shown
+and when its progress moves): a worker asks the store (a short read on a
 connection of its own) and posts the points back; the page draws them. Nothing here runs on
 an ordinary refresh unless such a page is open.
 """
@@ -24,6 +25,7 @@ from board.domain.trends import (
 from board.errors import BoardError
 from board.store.history import daily_deltas, project_entries, read_once
 from board.store.source import SnapshotSource
+from board.ui.screens.project import ProjectScreen
 from board.view.board import Board
 
 
@@ -97,3 +99,9 @@ class HistoryReads(App[int]):
             expected_for(goal, sprint, days_of(sprint.starts_on, sprint.ends_on)) if goal else []
         )
         self.post_message(ProjectTrendLoaded(project_id, actual, expected))
+
+    def on_project_trend_loaded(self, message: ProjectTrendLoaded) -> None:
+        """A project's 趋势 was read: the page that asked for it (if still open) draws it."""
+        for screen in self.screen_stack:
+            if isinstance(screen, ProjectScreen):
+                screen.show_trend(message.project_id, message.actual, message.expected)

@@ -12,7 +12,8 @@ from textual.timer import Timer
 from board.config import DisplayOptions
 from board.i18n import t
 from board.ui.screens.countdown import CountdownScreen
-from board.ui.screens.detail import DepartmentScreen, DetailScreen
+from board.ui.screens.department import DepartmentScreen
+from board.ui.screens.detail import DetailScreen
 from board.ui.screens.milestones import WeekMilestonesScreen
 from board.ui.screens.red import RedProjectsScreen
 from board.ui.screens.sprint import SprintScreen

@@ -79,8 +79,8 @@ def light_text(
 
 
 def phrase_width() -> int:
-    """Cells of the longest due phrase in the UI language (逾期 999 天 / 999 d overdue): a
-    count of days is never cut."""
+    """Cells of the longest due phrase in the UI language (还剩 116 天 / 116 d overdue): three
+    digits, so that a phrase is never cut (two cut 还剩 116 天 to 还剩 116…)."""
     return max(
         cell_len(t("days.overdue", days=999)),
         cell_len(t("days.left", days=999)),
@@ -102,3 +102,8 @@ def mark_style(component: Style) -> Style:
     """A mark's colour and weight from its component style, without its background (the mark
     sits on the row's own background)."""
     return Style(color=component.color, bold=component.bold)
+
+
+def pad_whole(value: str, width: int) -> str:
+    """`value` padded with spaces to `width` cells, never cut (a figure stays whole)."""
+    return value + " " * max(0, width - cell_len(value))

@@ -12,7 +12,7 @@ from textual.widgets import Input
 
 from board.cli import DisplayOptions
 from board.ui.app import BoardApp
-from board.ui.screens.detail import DepartmentScreen, PledgeList
+from board.ui.screens.department import DepartmentScreen, PledgeList
 from board.ui.screens.forms import ChoiceScreen, ConfirmScreen, ConflictScreen, FormScreen
 from tests.conftest import TODAY, make_app, settle, text_of, wait_for, write_sql
 

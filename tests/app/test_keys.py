@@ -9,9 +9,10 @@ import pytest
 from board.cli import DisplayOptions
 from board.domain.status import Light
 from board.ui.app import BoardApp
-from board.ui.screens.detail import DepartmentScreen, ProjectScreen
+from board.ui.screens.department import DepartmentScreen
 from board.ui.screens.modals import DepartmentPicker, HelpScreen
 from board.ui.screens.overview import OverviewScreen
+from board.ui.screens.project import ProjectScreen
 from board.ui.widgets.departments import DepartmentCards
 from board.ui.widgets.projects import ProjectsTable
 from tests.conftest import TODAY, make_app, settle, text_of, wait_for, write_sql
@@ -106,8 +107,9 @@ async def test_enter_opens_a_project_and_escape_goes_back(demo_db: Path) -> None
         await pilot.pause()
         assert isinstance(app.screen, ProjectScreen)
         assert app.screen.project_id == expected
+        head = text_of(app.screen.query_one("#detail-head"))
         body = text_of(app.screen.query_one("#detail-body"))
-        assert "阶段节点" in body and "最近变更" in body
+        assert "阶段节点" in head and "最近变更" in body
         await pilot.press("escape")
         assert not isinstance(app.screen, ProjectScreen)
         assert focused_id(app) == "projects"
@@ -175,7 +177,9 @@ async def test_project_detail_shows_sprint_goal_and_people(demo_db: Path) -> Non
         building = next(p for p in app.board.snapshot.projects if p.name == "创业中心大楼")
         app.open_project(building.id)
         await pilot.pause()
-        body = text_of(app.screen.query_one("#detail-body"))
+        body = text_of(app.screen.query_one("#detail-head")) + text_of(
+            app.screen.query_one("#detail-body")
+        )
         assert "年内完成基础框架工程" in body
         assert "序时进度" in body
         assert building.responsible is not None and building.responsible in body

@@ -11,7 +11,7 @@ import pytest
 
 from board.store.demo import build_demo
 from board.ui.app import BoardApp
-from board.ui.screens.detail import ProjectScreen
+from board.ui.screens.project import ProjectScreen
 from board.ui.widgets.projects import ProjectsTable
 from tests.conftest import TODAY, make_app, settle, text_of, wait_for, write_sql
 

@@ -75,7 +75,15 @@ async def project(pilot: Pilot[Any]) -> None:
     await ready(pilot)
     await pilot.press("1", "enter")  # the projects panel, its first (worst) row
     await wait_for_screen(pilot, "ProjectScreen")
-    assert_shows(pilot, "北区供水管网及加压泵站工程", "亮灯原因")
+    # The 趋势 line is read in a worker after the page shows: the snapshot waits for it.
+    trend = pilot.app.screen.query_one("#trend-text")
+    await wait_for(
+        pilot,
+        lambda: bool(str(trend.content)) and "读取中" not in str(trend.content),
+        what="the trend line",
+    )
+    await pilot.pause()
+    assert_shows(pilot, "北区供水管网及加压泵站工程", "亮灯原因", "趋势", "关键节点")
 
 
 async def department(pilot: Pilot[Any]) -> None:
@@ -100,9 +108,10 @@ async def since(pilot: Pilot[Any]) -> None:
     # since it, waited for by their text (the demo's own history already fills the report).
     write_sql(
         db,
+        "BEGIN;"
         "UPDATE projects SET stage = 'started', started_on = '2026-11-29' WHERE code = 'KF-11';"
         "INSERT INTO pledges (department_id, content, due_on) SELECT id, '新表态：月底前完成征地', "
-        "'2026-12-31' FROM departments WHERE name = '赵家坟村';",
+        "'2026-12-31' FROM departments WHERE name = '赵家坟村'; COMMIT;",
     )
 
     def crafted() -> bool:

@@ -38,7 +38,8 @@ from board.i18n import zh_cn
 from board.store.demo import build_demo
 from board.store.migrations import SCHEMA_VERSION
 from board.ui.app import BoardApp
-from board.ui.screens.detail import DepartmentScreen, ProjectScreen
+from board.ui.screens.department import DepartmentScreen
+from board.ui.screens.project import ProjectScreen
 from board.ui.widgets.departments import DepartmentCards
 from board.ui.widgets.projects import ProjectsTable
 from tests.conftest import TODAY, make_app, settle, text_of, wait_for, write_sql
@@ -1113,7 +1114,10 @@ async def test_hostile_content_is_shown_as_typed_and_bad_rows_as_bad(demo_db: Pa
             screen = app.screen
             assert isinstance(screen, ProjectScreen)
             title = text_of(screen.query_one("#detail-title"))
-            body = text_of(screen.query_one("#detail-body"))
+            body = text_of(screen.query_one("#detail-head")) + text_of(
+                screen.query_one("#detail-body")
+            )
+            body += "".join(p for p, _ in screen.query_one("#milestones")._prompts.values())  # type: ignore[attr-defined]
             assert no_control_characters(title + body), code
             assert expected_title.get(code, "") in title, (code, title)
             if code in ("H-DATES", "H-CODES", "H-INF", "H-LONGBAD"):

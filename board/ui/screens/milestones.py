@@ -4,10 +4,10 @@ unit, each with its light, deadline, project and step."""
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from board.i18n import t
+from board.ui.columns import KEEP, AlignedRows, Column
 from board.ui.screens.detail import DetailScreen, section
 from board.ui.text import light_text
 from board.view.milestones import week_count, week_milestones
@@ -27,18 +27,17 @@ class WeekMilestonesScreen(DetailScreen):
         for group in groups:
             name = group.department.name if group.department else t("week.no_unit")
             parts.append(section(clean(name)))
-            table = Table.grid(padding=(0, 2))
-            table.add_column(no_wrap=True)
-            table.add_column(no_wrap=True)
-            table.add_column(no_wrap=True)
-            table.add_column(overflow="fold")
+            rows = []
             for item in group.items:
                 due = item.milestone.due_on
-                table.add_row(
-                    light_text(item.light, self.family),
-                    Text(due.isoformat() if due else "—"),
-                    Text(days_phrase(due, board.today)),
-                    Text(f"{clean(item.project.name)} · {clean(item.milestone.name)}"),
+                rows.append(
+                    (
+                        light_text(item.light, self.family),
+                        Text(due.isoformat() if due else "—"),
+                        Text(days_phrase(due, board.today)),
+                        Text(f"{clean(item.project.name)} · {clean(item.milestone.name)}"),
+                    )
                 )
+            table = AlignedRows(rows, (KEEP, KEEP, KEEP, Column(wrap=True)))
             parts.append(table)
         return title, Group(*parts)

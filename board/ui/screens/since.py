@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from board.i18n import t
+from board.ui.columns import KEEP, AlignedRows, Column, Flow
 from board.ui.screens.detail import DetailScreen, section
 from board.view.words import clean
 
@@ -46,16 +47,18 @@ class SinceScreen(DetailScreen):
         if None in groups:
             order.append(None)  # type: ignore[arg-type]
         parts: list[RenderableType] = []
-        counts = Text()
+        counts = []
         for kind in GLYPHS:
             n = sum(1 for i in report.items if i.kind == kind)
             if n:
-                counts.append(f"{GLYPHS[kind]} {t(f'since.{kind}')} {n}   ")
-        parts.append(counts)
+                counts.append(Text(f"{GLYPHS[kind]} {t(f'since.{kind}')} {n}"))
+        parts.append(Flow(counts))
+        # Every group's kinds take the cells of the longest, so the groups line up.
+        kinds = Column(keep=True, least=max(cell_len(t(f"since.{k}")) for k in GLYPHS))
         for dept_id in order:
             name = board.department_name(dept_id) or t("since.no_department")
             parts.append(section(clean(name)))
-            table = Table.grid(padding=(0, 2))
+            rows = []
             for item in groups[dept_id]:
                 detail = item.detail
                 if item.kind == "stage_up" and ">" in detail:
@@ -63,11 +66,17 @@ class SinceScreen(DetailScreen):
                     detail = f"{t(f'stage.{old}')} → {t(f'stage.{new}')}"
                 elif item.kind in ("pledge_overdue", "milestone_overdue"):
                     detail = t("since.due", date=detail)
-                table.add_row(
-                    Text(GLYPHS[item.kind]),
-                    Text(t(f"since.{item.kind}"), style="bold"),
-                    Text(clean(item.text)),
-                    Text(detail, style="dim"),
+                what = Text(clean(item.text))
+                if detail:
+                    what.append("  " + detail, style="dim")
+                rows.append(
+                    (
+                        Text(GLYPHS[item.kind]),
+                        Text(t(f"since.{item.kind}"), style="bold"),
+                        what,
+                    )
                 )
+            # The kind stays whole; what changed (and its date) wraps under itself.
+            table = AlignedRows(rows, (KEEP, kinds, Column(wrap=True)))
             parts.append(table)
         return title, Group(*parts)

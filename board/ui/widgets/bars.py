@@ -37,8 +37,16 @@ class KeyBar(Static):
 
     def on_mount(self) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
-        # A screen says which keys work on it (KEY_HINTS); the overview's are the default.
-        for key, label in getattr(self.screen, "KEY_HINTS", HINTS):
+        # A screen says which keys work on it (KEY_HINTS); the overview's are the default. Its
+        # EDIT_HINTS (the edit keys that act on it) come after its first two in --edit.
+        hints = list(getattr(self.screen, "KEY_HINTS", HINTS))
+        options = getattr(self.app, "options", None)
+        edit_hints = getattr(self.screen, "EDIT_HINTS", ())
+        if getattr(options, "edit", False) and edit_hints:
+            # A coordinator editing is not presenting: the slideshow key gives way (80 cells).
+            hints = [hint for hint in hints if hint[0] != "p"]
+            hints[2:2] = edit_hints
+        for key, label in hints:
             text.append(f" {key} ", style="reverse")
             text.append(f" {t(label)}  ")
         self.update(text)

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from board.domain.snapshot import Blocker
 from board.i18n import t
-from board.ui.text import HIGHLIGHT_STYLE, fit, light_style, light_text, pad, phrase_width
+from board.ui.text import HIGHLIGHT_STYLE, fit, light_style, light_text, pad_whole, phrase_width
 from board.ui.widgets.cards import Card, CardList
 from board.view.board import Board
 from board.view.selections import ViewState, select_blockers
@@ -24,7 +24,7 @@ def blocker_card(board: Board, blocker: Blocker, width: int, lit: bool, family: 
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append_text(light_text(light, family, word=False))
     text.append(
-        " " + pad(days_phrase(blocker.due_on, board.today), phrase_width()),
+        " " + pad_whole(days_phrase(blocker.due_on, board.today), phrase_width()),
         style=light_style(light, family),
     )
     text.append(" " + fit(clean(dept), 10) + " ", style="bold")

@@ -9,13 +9,24 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from board.i18n import t
-from board.ui.text import HIGHLIGHT_STYLE, fit, light_style, light_text, pad, phrase_width
+from board.ui.text import HIGHLIGHT_STYLE, fit, light_style, light_text, pad_whole, phrase_width
 from board.ui.widgets.cards import Card, CardList
 from board.view.board import Board
 from board.view.selections import DepartmentCard, ViewState, select_departments
 from board.view.words import SINCE_MARK, clean, days_phrase
 
 CARD_PLEDGES = 8  # a card never shows more pledges than this
+
+
+def card_lines(height: int, cards: int) -> int:
+    """Pledge lines per card: enough that a tall screen shows more and a short one stays
+    scannable; when the cards are few (a department picked with d, a narrow filter) they
+    share the whole panel (a picked card showed 4 pledges and "+2 条" above empty space)."""
+    usual = max(2, min(CARD_PLEDGES, height // 6))
+    if cards <= 0:
+        return usual
+    # Each card also has its name line and maybe a "+N 条" line.
+    return max(usual, height // cards - 2)
 
 
 def department_card(
@@ -43,7 +54,7 @@ def department_card(
         )
         text.append("\n  ")
         text.append_text(light_text(light, family, word=False))
-        text.append(" " + pad(when, phrase_width()) + " ", style=light_style(light, family))
+        text.append(" " + pad_whole(when, phrase_width()) + " ", style=light_style(light, family))
         content = (t("bad.value") + " " if pledge.problems else "") + clean(pledge.content)
         text.append(fit(content, max(4, width - 6 - phrase_width())))
     hidden = card.matching - len(shown)
@@ -70,8 +81,9 @@ class DepartmentCards(CardList):
         lit_ids = lit("department")
         width = self.text_width
         height = self.size.height or 20
-        # Enough lines per card that a tall screen shows more, a short one stays scannable.
-        max_lines = max(2, min(8, height // 6))
+        max_lines = card_lines(height, len(cards))
+        if max_lines > CARD_PLEDGES:  # a few cards (one department picked): show them whole
+            cards = select_departments(board, state, limit=None)
         self._count = len(cards)
         self.show_cards(
             [
