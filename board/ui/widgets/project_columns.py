@@ -3,7 +3,7 @@
 The numbers the meeting argues about (形象进度, 目标, 序时, the gap in points, 漂浮 days, open
 blockers) each have a column as wide as the widest value it can hold in the UI language, so
 no number is ever cut: when the panel is narrow, whole columns give way (the sprint goal's
-words first, then category, stage, the long form of the gap, the bar, the lead department…),
+words first, then the long form of the gap, category, stage, the bar, the lead department…),
 never a figure. Only the name and the lead department (words) are cut, with an ellipsis.
 """
 
@@ -107,9 +107,11 @@ class Widths:
         layout = cls(columns=tuple(wanted))
         # Each step gives up a little more; the first layout that fits is the one shown.
         steps: tuple[Callable[[Widths], Widths], ...] = (
+            # The gap's short form (落后 36) before the stage: where a project stands in its
+            # life (签约 → 投产) is what the chair reads first.
+            lambda w: replace(w, long_gap=False),
             lambda w: w.without("category"),
             lambda w: w.without("stage"),
-            lambda w: replace(w, long_gap=False),
             lambda w: replace(w, bar=4),
             lambda w: w.without("lead"),
             lambda w: replace(w, sep=1),
