@@ -244,7 +244,16 @@ class Probe:
         while True:
             command = await queue.get()
             if command == "keys":
+                profile = os.environ.get("BOARD_BENCH_CPROFILE")  # a file: profile the keys
+                if profile:
+                    import cProfile
+
+                    profiler = cProfile.Profile()
+                    profiler.enable()
                 samples, needle = await self.keys()
+                if profile:
+                    profiler.disable()
+                    profiler.dump_stats(profile)
                 self.emit(ev="keys", samples=samples, needle=needle)
             elif command == "memory":
                 self.emit(ev="memory", top=self.memory_top())

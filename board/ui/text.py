@@ -8,6 +8,7 @@ line up and nothing wraps into its neighbour.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from rich.cells import cell_len
@@ -17,7 +18,7 @@ from rich.style import Style
 from rich.text import Text
 
 from board.domain.status import Light
-from board.i18n import t
+from board.i18n import current_language, t
 from board.ui.themes import light_colour
 from board.view.words import LIGHT_GLYPHS, clean
 
@@ -63,6 +64,14 @@ def light_style(light: Light, family: str = "default") -> str:
     return "bold " + light_colour(light, family)
 
 
+@functools.cache
+def aligned_word(light: Light, language: str) -> str:
+    """The light's word padded to the widest light word of `language` (asked for every light
+    of every row drawn: a filter keystroke draws thousands)."""
+    widest = max(cell_len(t(f"light.{x.value}")) for x in Light)
+    return pad(t(f"light.{light.value}"), widest)
+
+
 def light_text(
     light: Light, family: str = "default", word: bool = True, aligned: bool = True
 ) -> Text:
@@ -73,8 +82,7 @@ def light_text(
     if not aligned:
         label = LIGHT_GLYPHS[light] + t(f"light.{light.value}")
         return Text(label, style=light_style(light, family), no_wrap=True, end="")
-    widest = max(cell_len(t(f"light.{x.value}")) for x in Light)
-    label = LIGHT_GLYPHS[light] + pad(t(f"light.{light.value}"), widest)
+    label = LIGHT_GLYPHS[light] + aligned_word(light, current_language())
     return Text(label, style=light_style(light, family), no_wrap=True, end="")
 
 
