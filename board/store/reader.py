@@ -114,12 +114,12 @@ def by_time(conn: Connection, query: Any) -> list[tuple[Any, ...]]:
     sql = str(compiled).replace("FROM change_log", f"FROM change_log {BY_TIME}", 1)
     params = tuple(compiled.params[k] for k in compiled.positiontup or ())
     try:
-        return list(conn.exec_driver_sql(sql, params).tuples())
+        return [tuple(row) for row in conn.exec_driver_sql(sql, params)]
     except OperationalError as exc:
         if "no such index" not in str(exc.orig):
             raise
     # A file made by another tool without board's indexes: the same rows, read the slow way.
-    return list(conn.exec_driver_sql(str(compiled), params).tuples())
+    return [tuple(row) for row in conn.exec_driver_sql(str(compiled), params)]
 
 
 # The entries the since-report lists: `board.domain.since.is_reported`, in SQL (a test holds
