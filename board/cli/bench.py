@@ -192,7 +192,7 @@ def bench(
     if postgres is not None:  # the PostgreSQL figures instead (board/cli/bench_pg.py)
         from board.cli.bench_pg import run_postgres_bench
 
-        run_postgres_bench(postgres, sizes, writes, day, as_json, out)
+        run_postgres_bench(postgres, sizes, writes, day, as_json, out, idle_seconds)
         return
 
     def say(message: str) -> None:

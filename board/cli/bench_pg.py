@@ -19,7 +19,13 @@ from board.store.location import Where, is_server
 
 
 def run_postgres_bench(
-    where: Where, sizes: tuple[int, ...], writes: int, today: date, as_json: bool, out: Path | None
+    where: Where,
+    sizes: tuple[int, ...],
+    writes: int,
+    today: date,
+    as_json: bool,
+    out: Path | None,
+    idle_seconds: float = 20.0,
 ) -> None:
     from board.bench.pg import run_pg_bench
 
@@ -30,7 +36,7 @@ def run_postgres_bench(
         click.echo(message, err=True)
 
     with tempfile.TemporaryDirectory(prefix="board-bench-pg-") as workdir:
-        result = run_pg_bench(where, sizes, writes, today, Path(workdir), say)
+        result = run_pg_bench(where, sizes, writes, today, Path(workdir), say, idle_seconds)
     text = json.dumps(result, ensure_ascii=False, indent=2)
     if out is not None:
         try:
@@ -48,7 +54,11 @@ def line_of(size: dict[str, Any]) -> str:
     figures, targets, passed = size["figures"], size["targets"], size["passed"]
 
     def mark(key: str) -> str:
+        if passed.get(key) is None:
+            return t("bench.info")
         return t("bench.pass") if passed[key] else t("bench.fail")
+
+    idle = figures.get("idle_cpu_pct")
 
     def ms(value: float | None) -> str:
         return "—" if value is None else f"{value:.0f} ms"
@@ -63,4 +73,6 @@ def line_of(size: dict[str, Any]) -> str:
         start=f"{figures['cold_start_s']:.2f} s",
         start_target=f"{targets['cold_start_s']:.1f} s",
         start_mark=mark("cold_start_s"),
+        idle="—" if idle is None else f"{idle:.2f} %",
+        idle_mark=mark("idle_cpu_pct"),
     )

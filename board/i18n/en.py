@@ -909,7 +909,7 @@ STRINGS: dict[str, str] = {
     "bench.pg.help": "measure the PostgreSQL figures (a URL of any database on the server where board may create databases, e.g. postgresql+psycopg://127.0.0.1/postgres)",
     "bench.pg.copy": "copying into a new database {name} on the server…",
     "bench.pg.not_server": "--postgres needs a postgresql+psycopg:// URL: {value}",
-    "bench.pg.line": "PostgreSQL {size} projects: psql write → screen p50 {p50} (target ≤ {p50_target}) {p50_mark} · p95 {p95} · cold start {start} (target ≤ {start_target}) {start_mark}",
+    "bench.pg.line": "PostgreSQL {size} projects: psql write → screen p50 {p50} (target ≤ {p50_target}) {p50_mark} · p95 {p95} · cold start {start} (target ≤ {start_target}) {start_mark} · idle CPU {idle} (target ≤ 1 %) {idle_mark}",
     # detail pages laid out (issue 13 items 4, 6; issue 15's page parts)
     "rows.content": "Pledge",
     "rows.category": "Kind",

@@ -917,7 +917,7 @@ STRINGS: dict[str, str] = {
     "bench.pg.help": "测量 PostgreSQL 的指标（给出服务器上任一可建库的数据库 URL，如 postgresql+psycopg://127.0.0.1/postgres）",
     "bench.pg.copy": "复制到服务器上的新库 {name}…",
     "bench.pg.not_server": "--postgres 需要 postgresql+psycopg:// 地址：{value}",
-    "bench.pg.line": "PostgreSQL {size} 个项目：psql 写入→屏幕 p50 {p50}（目标 ≤ {p50_target}）{p50_mark} · p95 {p95} · 冷启动 {start}（目标 ≤ {start_target}）{start_mark}",
+    "bench.pg.line": "PostgreSQL {size} 个项目：psql 写入→屏幕 p50 {p50}（目标 ≤ {p50_target}）{p50_mark} · p95 {p95} · 冷启动 {start}（目标 ≤ {start_target}）{start_mark} · 空闲 CPU {idle}（目标 ≤ 1 %）{idle_mark}",
     # detail pages laid out (issue 13 items 4, 6; issue 15's page parts)
     "rows.content": "内容",
     "rows.category": "类别",

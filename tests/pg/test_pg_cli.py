@@ -134,3 +134,25 @@ def test_english_too(tmp_path: Path) -> None:
         "board: cannot reach the database server 127.0.0.1:1: check the address, the port and "
         "that the server runs"
     ]
+
+
+def test_the_bench_reports_postgres_figures_with_idle_cpu(tmp_path: Path) -> None:
+    """`board bench --postgres`: write → screen, cold start and idle CPU, each with a verdict
+    (behaviour only: no duration is asserted)."""
+    import json
+
+    from tests.pg.conftest import ADMIN_URL, server_or_skip
+
+    server_or_skip()
+    done = subprocess.run(
+        [sys.executable, "-m", "board", "bench", "--postgres", ADMIN_URL, "--sizes", "30",
+         "--writes", "3", "--idle-seconds", "1", "--json"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    [size] = json.loads(done.stdout)["sizes"]
+    assert set(size["figures"]) >= {"write_p50_ms", "cold_start_s", "idle_cpu_pct"}
+    for key in ("write_p50_ms", "cold_start_s", "idle_cpu_pct"):
+        assert isinstance(size["figures"][key], (int, float)), key
+        assert isinstance(size["passed"][key], bool), key
+    assert size["writes"]["missed"] == 0
