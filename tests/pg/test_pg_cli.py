@@ -3,6 +3,7 @@ once lose nothing; every bad input is one line, exit 2, no traceback."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -49,7 +50,8 @@ def test_init_then_migrate_then_write(pg_db: ServerDb, tmp_path: Path) -> None:
 
 
 def test_four_writers_lose_nothing(pg_demo: ServerDb, tmp_path: Path) -> None:
-    count = 100
+    # 100 each in the suite (its time budget); BOARD_TEST_PG_WRITES=500 for the issue's figure.
+    count = int(os.environ.get("BOARD_TEST_PG_WRITES", "100"))
     code = str(sql_rows(pg_demo.name, "SELECT code FROM projects ORDER BY id LIMIT 1")[0][0])
     before = int(sql_rows(pg_demo.name, "SELECT count(*) FROM pledges")[0][0])
     version = int(
@@ -65,7 +67,7 @@ def test_four_writers_lose_nothing(pg_demo: ServerDb, tmp_path: Path) -> None:
         )
         for i in range(4)
     ]
-    errors = [w.communicate(timeout=120)[1] for w in writers]
+    errors = [w.communicate(timeout=120 + count)[1] for w in writers]
     assert [w.returncode for w in writers] == [0, 0, 0, 0], errors
     assert all("Traceback" not in e for e in errors), errors
     added = sql_rows(pg_demo.name, "SELECT content FROM pledges WHERE content LIKE '写入 %'")
