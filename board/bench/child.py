@@ -58,8 +58,13 @@ def run_writer(
 ) -> list[tuple[int, float]]:
     """Run `count` writes from a separate plain-sqlite3 process; (seq, commit time) for each."""
     args = [str(db), str(project_id), base, str(first), str(count), *map(str, spacing)]
+    return run_script(WRITER, args, count)
+
+
+def run_script(script: str, args: list[str], count: int) -> list[tuple[int, float]]:
+    """A writer script (`count` writes) in a process of its own; its JSON (seq, commit time)."""
     done = subprocess.run(
-        [sys.executable, "-c", WRITER, *args],
+        [sys.executable, "-c", script, *args],
         capture_output=True,
         text=True,
         timeout=120 + count,

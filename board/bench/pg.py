@@ -12,21 +12,17 @@ incremental read from change_log).
 
 from __future__ import annotations
 
-import json
 import secrets
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from board.bench.child import highlight_seconds, running, start_times
+from board.bench.child import highlight_seconds, run_script, running, start_times
 from board.bench.figures import latencies, percentile, rounded, summary
 from board.bench.zones import build_bench_db
-from board.errors import BoardError
 from board.i18n import t
 from board.store.location import ServerDb
 
@@ -72,16 +68,7 @@ def admin(server: ServerDb, sql: str) -> None:
 
 def run_writer(db: ServerDb, project_id: int, base: str, count: int) -> list[tuple[int, float]]:
     args = [db.conninfo, str(project_id), base, "1", str(count), *map(str, SPACING)]
-    done = subprocess.run(
-        [sys.executable, "-c", WRITER, *args],
-        capture_output=True,
-        text=True,
-        timeout=120 + count,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise BoardError(t("bench.err.writer", detail=done.stderr.strip()[-400:]), kind="internal")
-    return [(int(seq), float(at)) for seq, at in json.loads(done.stdout)]
+    return run_script(WRITER, args, count)
 
 
 def target(name: str, size: int) -> float:

@@ -79,6 +79,7 @@ from board.bench.figures import key_summary, latencies, percentile, stage_times,
 from board.bench.protocol import SCREEN_SIZE
 from board.bench.soak import run_soak
 from board.bench.zones import DEPARTMENTS, build_bench_db, delete_journal_copy
+from board.errors import BoardError
 from board.i18n import t
 
 BURST_WRITES = 100
@@ -288,3 +289,14 @@ def run_bench(settings: Settings, say: Callable[[str], None]) -> dict[str, Any]:
         "soak": soak,
         "pass": all(verdict),
     }
+
+
+def result_text(result: dict[str, Any], out: Path | None) -> str:
+    """The result as JSON text, also written to `out` when given."""
+    text = json.dumps(result, ensure_ascii=False, indent=2)
+    if out is not None:
+        try:
+            out.write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise BoardError(t("bench.err.out", path=out, detail=exc.strerror)) from exc
+    return text

@@ -6,7 +6,6 @@ The measuring itself lives in `board.bench.run`; this module parses options and 
 
 from __future__ import annotations
 
-import json
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -16,7 +15,6 @@ import click
 
 from board.cli.params import CountType, WhereType, today_option
 from board.config import DisplayOptions
-from board.errors import BoardError
 from board.i18n import t
 from board.store.location import Where
 
@@ -216,12 +214,9 @@ def bench(
     else:
         with tempfile.TemporaryDirectory(prefix="board-bench-") as workdir:
             result = measure(Path(workdir))
-    text = json.dumps(result, ensure_ascii=False, indent=2)
-    if out is not None:
-        try:
-            out.write_text(text + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise BoardError(t("bench.err.out", path=out, detail=exc.strerror)) from exc
+    from board.bench.run import result_text
+
+    text = result_text(result, out)
     if as_json:
         click.echo(text)
     else:

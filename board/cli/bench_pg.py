@@ -5,7 +5,6 @@ Kept beside cli/bench.py rather than in it: the SQLite bench's tables and option
 
 from __future__ import annotations
 
-import json
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -37,12 +36,9 @@ def run_postgres_bench(
 
     with tempfile.TemporaryDirectory(prefix="board-bench-pg-") as workdir:
         result = run_pg_bench(where, sizes, writes, today, Path(workdir), say, idle_seconds)
-    text = json.dumps(result, ensure_ascii=False, indent=2)
-    if out is not None:
-        try:
-            out.write_text(text + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise BoardError(t("bench.err.out", path=out, detail=exc.strerror)) from exc
+    from board.bench.run import result_text
+
+    text = result_text(result, out)
     if as_json:
         click.echo(text)
         return

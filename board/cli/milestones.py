@@ -12,8 +12,8 @@ from typing import Any
 
 import click
 
-from board.cli.params import DEFAULT_DB, DateType, chosen_db, db_option, today_of
-from board.cli.writes import json_option, load_board, run
+from board.cli.params import DEFAULT_DB, DateType, db_option, today_of
+from board.cli.writes import department_id, json_option, load_board, run
 from board.config import DisplayOptions
 from board.i18n import t
 from board.store import milestones as ms
@@ -111,15 +111,11 @@ def milestone_list(
     from rich.cells import cell_len
 
     from board.domain.status import DEFAULT_THRESHOLDS, Light
-    from board.store import writer as w
     from board.ui.text import light_text, pad
     from board.view.words import clean, days_phrase
 
     board = load_board(db, today_of(options))
-    dept_id = None
-    if dept:
-        with w.Writer(chosen_db(db)) as writer:
-            dept_id = writer.run(lambda c: w.resolve_department(c, dept))[0]
+    dept_id = department_id(db, dept)
     horizon = DEFAULT_THRESHOLDS.milestone_warn_days
     rows = []
     for project in board.snapshot.projects:

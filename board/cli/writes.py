@@ -187,11 +187,7 @@ def pledge_list(
     from board.view.selections import ViewState, select_departments
 
     board = load_board(db, today_of(options))
-    dept_id = None
-    if dept:
-        with w.Writer(chosen_db(db)) as writer:
-            dept_id = writer.run(lambda c: w.resolve_department(c, dept))[0]
-    state = ViewState(department_id=dept_id)
+    state = ViewState(department_id=department_id(db, dept))
     rows = []
     for card in select_departments(board, state):
         for p in card.pledges:
@@ -235,6 +231,14 @@ def pledge_list(
             f"{p.id:>5}  {light_text(light).plain} {due:<10}  "
             f"{pad(when_of(p), when_width)}  {pad(clean(name), name_width)}  {clean(p.content)}"
         )
+
+
+def department_id(db: Where, dept: str | None) -> int | None:
+    """The id of the unit a `--dept` names (by name, short name or id), None without one."""
+    if not dept:
+        return None
+    with w.Writer(chosen_db(db)) as writer:
+        return int(writer.run(lambda c: w.resolve_department(c, dept))[0])
 
 
 def load_board(db: Where, today: date) -> Any:
