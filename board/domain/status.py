@@ -79,12 +79,18 @@ def pledge_light(pledge: Pledge, today: date, th: Thresholds = DEFAULT_THRESHOLD
         return Light.DONE
     if pledge.status == "dropped":
         return Light.NONE
-    if pledge.due_on is None:
+    return due_light(pledge.due_on, today, th.pledge_warn_days)
+
+
+def due_light(due_on: date | None, today: date, warn_days: int) -> Light:
+    """What is still open, by its deadline: none → 绿; past it → 红; within `warn_days`
+    (today included) → 黄; else 绿. Pledges, blockers and milestones share this rule."""
+    if due_on is None:
         return Light.GREEN
-    days_left = (pledge.due_on - today).days
+    days_left = (due_on - today).days
     if days_left < 0:
         return Light.RED
-    if days_left <= th.pledge_warn_days:
+    if days_left <= warn_days:
         return Light.AMBER
     return Light.GREEN
 
@@ -93,14 +99,7 @@ def blocker_light(blocker: Blocker, today: date, th: Thresholds = DEFAULT_THRESH
     """Like a pledge: resolved → ✓; past due → 红; due within N days → 黄; else 绿."""
     if not blocker.is_open:
         return Light.DONE
-    if blocker.due_on is None:
-        return Light.GREEN
-    days_left = (blocker.due_on - today).days
-    if days_left < 0:
-        return Light.RED
-    if days_left <= th.pledge_warn_days:
-        return Light.AMBER
-    return Light.GREEN
+    return due_light(blocker.due_on, today, th.pledge_warn_days)
 
 
 def milestone_light(
@@ -110,14 +109,7 @@ def milestone_light(
     else 绿."""
     if milestone.is_done:
         return Light.DONE
-    if milestone.due_on is None:
-        return Light.GREEN
-    days_left = (milestone.due_on - today).days
-    if days_left < 0:
-        return Light.RED
-    if days_left <= th.milestone_warn_days:
-        return Light.AMBER
-    return Light.GREEN
+    return due_light(milestone.due_on, today, th.milestone_warn_days)
 
 
 def floating_days(project: Project, today: date) -> int | None:
